@@ -1,0 +1,7 @@
+"""Signing in and out, and the language switch."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from app.auth import routes  # noqa: E402,F401

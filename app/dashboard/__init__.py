@@ -1,0 +1,7 @@
+"""The home page: a dashboard for each role the user holds."""
+
+from flask import Blueprint
+
+bp = Blueprint("dashboard", __name__)
+
+from app.dashboard import routes  # noqa: E402,F401

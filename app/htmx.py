@@ -1,0 +1,29 @@
+"""The one place that decides whether a response is an HTMX fragment or a full page.
+
+A request is a fragment request when HTMX sent it (``HX-Request``), not through ``hx-boost`` (boosted links want
+the whole page) and not to restore history after a cache miss. Every response that depends on this says so in
+``Vary: HX-Request`` so caches keep the two apart.
+"""
+
+import json
+
+from flask import make_response
+from flask import render_template
+from flask import request
+
+
+def wants_fragment() -> bool:
+    """Return True when this request should get only the partial."""
+    hx = getattr(request, "htmx", None)
+    return bool(hx) and not hx.boosted and not hx.history_restore_request
+
+
+def render(page: str, partial: str | None = None, *, status: int = 200, trigger: str | dict | None = None,
+           **context):
+    """Render ``partial`` for a fragment request and ``page`` otherwise, with the same context."""
+    template = partial if partial and wants_fragment() else page
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    if trigger:
+        response.headers["HX-Trigger"] = trigger if isinstance(trigger, str) else json.dumps(trigger)
+    return response

@@ -1,0 +1,41 @@
+"""Domain model: one module per aggregate. Importing this package registers every table."""
+
+from app.models.audit import AuditEntry
+from app.models.catalogue import Offer
+from app.models.catalogue import Product
+from app.models.catalogue import ProductOption
+from app.models.contract import BillingLine
+from app.models.contract import Contract
+from app.models.contract import ContractStatus
+from app.models.contract import Customer
+from app.models.imports import ImportBatch
+from app.models.partner import FiscalProfile
+from app.models.partner import Partner
+from app.models.partner import PartnerKind
+from app.models.partner import PartnerLink
+from app.models.service_order import ServiceOrder
+from app.models.target import Target
+from app.models.user import Role
+from app.models.user import User
+from app.models.user import UserRole
+
+__all__ = [
+    "AuditEntry",
+    "BillingLine",
+    "Contract",
+    "ContractStatus",
+    "Customer",
+    "FiscalProfile",
+    "ImportBatch",
+    "Offer",
+    "Partner",
+    "PartnerKind",
+    "PartnerLink",
+    "Product",
+    "ProductOption",
+    "Role",
+    "ServiceOrder",
+    "Target",
+    "User",
+    "UserRole",
+]

@@ -1,0 +1,158 @@
+"""Partner network browser: list and search, the hierarchy as of a date, partner and contract pages."""
+
+from datetime import date
+
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.extensions import db
+from app.htmx import render
+from app.models import Contract
+from app.models import ContractStatus
+from app.models import Partner
+from app.models import Role
+from app.network import bp
+from app.network.forms import ContractSearchForm
+from app.network.forms import MovePartnerForm
+from app.network.forms import PartnerDetailsForm
+from app.network.forms import SearchForm
+from app.security import EVERYONE
+from app.security import ensure_partner_visible
+from app.security import requires
+from app.security import visible_partner_ids
+from app.services import contracts
+from app.services import network
+from app.services import partners
+
+EDITORS = (Role.ADMIN, Role.BACKOFFICE, Role.BACKOFFICE_LEAD)
+
+
+def _as_of() -> date:
+    try:
+        return date.fromisoformat(request.args.get("as_of", ""))
+    except ValueError:
+        return date.today()
+
+
+def _page(query):
+    return db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False, max_per_page=200)
+
+
+def _visible_partner(partner_id: int) -> Partner:
+    partner = db.session.get(Partner, partner_id) or abort(404)
+    ensure_partner_visible(current_user, partner.id)
+    return partner
+
+
+@bp.route("/partners")
+@requires(*EVERYONE)
+def partner_list():
+    form = SearchForm(request.args)
+    form.validate()
+    query = partners.search(visible_partner_ids(current_user), form.q.data, form.kind.data)
+    return render("network/partners.html", "network/_partner_table.html", form=form, page=_page(query))
+
+
+@bp.route("/network")
+@requires(*EVERYONE)
+def tree():
+    as_of = _as_of()
+    if visible_partner_ids(current_user) is None:
+        roots = network.children(db.session, None, as_of)
+    else:
+        roots = [_visible_partner(current_user.partner_id)]
+    counts = network.child_counts(db.session, [p.id for p in roots], as_of)
+    return render("network/tree.html", "network/_tree_nodes.html", nodes=roots, counts=counts, as_of=as_of)
+
+
+@bp.route("/partners/<int:partner_id>/children")
+@requires(*EVERYONE)
+def children(partner_id: int):
+    as_of = _as_of()
+    _visible_partner(partner_id)
+    nodes = network.children(db.session, partner_id, as_of)
+    counts = network.child_counts(db.session, [p.id for p in nodes], as_of)
+    return render("network/_tree_nodes.html", nodes=nodes, counts=counts, as_of=as_of)
+
+
+@bp.route("/partners/<int:partner_id>")
+@requires(*EVERYONE)
+def partner_detail(partner_id: int):
+    partner, as_of = _visible_partner(partner_id), _as_of()
+    return render(
+        "network/partner.html",
+        partner=partner, as_of=as_of,
+        upline=network.upline(db.session, partner.id, as_of),
+        downline=network.children(db.session, partner.id, as_of),
+        profile=partners.fiscal_profile_on(db.session, partner.id, as_of),
+        contracts=_page(contracts.search(None, partner_id=partner.id)),
+        can_edit=current_user.has_role(*EDITORS),
+        move_form=MovePartnerForm(),
+    )
+
+
+@bp.route("/partners/<int:partner_id>/edit", methods=["GET", "POST"])
+@requires(*EDITORS)
+def partner_edit(partner_id: int):
+    partner = _visible_partner(partner_id)
+    form = PartnerDetailsForm(obj=partner)
+    if form.validate_on_submit():
+        if partners.update_details(db.session, current_user, partner, form.data):
+            db.session.commit()
+            flash(_("Partner details saved."), "success")
+        return redirect(url_for("network.partner_detail", partner_id=partner.id), code=303)
+    status = 422 if form.errors else 200
+    return render("network/partner_edit.html", "network/_partner_form.html", form=form, partner=partner,
+                  status=status)
+
+
+@bp.route("/partners/<int:partner_id>/move", methods=["POST"])
+@requires(Role.ADMIN, Role.BACKOFFICE)
+def partner_move(partner_id: int):
+    partner = _visible_partner(partner_id)
+    form = MovePartnerForm()
+    if form.validate_on_submit():
+        parent = partners.by_code(db.session, form.new_parent_code.data) if form.new_parent_code.data else None
+        if form.new_parent_code.data and parent is None:
+            flash(_("No partner with code %(code)s.", code=form.new_parent_code.data), "error")
+        else:
+            try:
+                network.move_partner(db.session, current_user, partner.id, parent and parent.id,
+                                     form.valid_from.data)
+                db.session.commit()
+                flash(_("Parent changed from %(day)s.", day=form.valid_from.data.isoformat()), "success")
+            except network.NetworkError as exc:
+                db.session.rollback()
+                flash(str(exc), "error")
+    else:
+        flash(_("Check the date of the change."), "error")
+    return redirect(url_for("network.partner_detail", partner_id=partner.id), code=303)
+
+
+@bp.route("/contracts")
+@requires(*EVERYONE)
+def contract_list():
+    form = ContractSearchForm(request.args)
+    form.status.choices = [("", "—")] + [(s.value, s.value) for s in ContractStatus]
+    form.validate()
+    query = contracts.search(visible_partner_ids(current_user), form.q.data, form.status.data)
+    return render("network/contracts.html", "network/_contract_table.html", form=form, page=_page(query))
+
+
+@bp.route("/contracts/<int:contract_id>")
+@requires(*EVERYONE)
+def contract_detail(contract_id: int):
+    contract = db.session.get(Contract, contract_id) or abort(404)
+    ensure_partner_visible(current_user, contract.partner_id)
+    return render(
+        "network/contract.html",
+        contract=contract,
+        versions=contracts.versions(db.session, contract.external_id),
+        billing=_page(contracts.billing_lines(contract.external_id)),
+    )

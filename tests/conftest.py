@@ -1,0 +1,136 @@
+"""Shared fixtures: an app on a real, migrated database (SQLite always, PostgreSQL when TEST_DATABASE_URL is set),
+a client, a CLI runner, a small partner network and an ``auth`` helper that signs in as a demo role."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy import text
+
+from app import create_app
+from app.config import TestConfig
+from app.extensions import db
+from tests.factories import Network
+from tests.factories import build_network
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def pytest_report_header(config):
+    lines = [f"database backends: sqlite{', postgresql' if PG_URL else ''}"]
+    if not PG_URL:
+        lines.append("NOTICE: TEST_DATABASE_URL is not set: PostgreSQL tests are skipped")
+    if not os.environ.get("REDIS_URL"):
+        lines.append("NOTICE: REDIS_URL is not set: Redis/Celery tests are skipped")
+    return lines
+
+
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app({**_config(url)})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def _config(url: str) -> dict:
+    return {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()} | {"SQLALCHEMY_DATABASE_URI": url}
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("db") / "template.sqlite"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_schema():
+    if not PG_URL:
+        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL backend skipped")
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    _migrate(PG_URL)
+    return PG_URL
+
+
+def _truncate_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = [r[0] for r in conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"))]
+        conn.execute(text("SET LOCAL session_replication_role = replica"))  # lets the test reset the audit log
+        quoted = ", ".join(f'"{table}"' for table in tables)
+        conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "test.sqlite"
+        shutil.copy(template, path)
+        yield f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("postgres_schema")
+        yield url
+        _truncate_postgres(url)
+
+
+@pytest.fixture
+def app(database_url):
+    app = create_app(_config(database_url))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def network(app) -> Network:
+    return build_network(db.session)
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username: str, password: str = "secret"):
+        page = self.client.get("/login")
+        token = _csrf_from(page.get_data(as_text=True))
+        return self.client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+    def csrf(self, path: str = "/") -> str:
+        return _csrf_from(self.client.get(path).get_data(as_text=True))
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": self.csrf()})
+
+
+def _csrf_from(html: str) -> str:
+    marker = 'name="csrf-token" content="'
+    start = html.index(marker) + len(marker)
+    return html[start:html.index('"', start)]
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
