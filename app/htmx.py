@@ -18,10 +18,10 @@ def wants_fragment() -> bool:
     return bool(hx) and not hx.boosted and not hx.history_restore_request
 
 
-def render(page: str, partial: str | None = None, *, status: int = 200, trigger: str | dict | None = None,
-           **context):
-    """Render ``partial`` for a fragment request and ``page`` otherwise, with the same context."""
-    template = partial if partial and wants_fragment() else page
+def render(page_template: str, partial_template: str | None = None, /, *, status: int = 200,
+           trigger: str | dict | None = None, **context):
+    """Render the partial for a fragment request and the page otherwise, with the same context."""
+    template = partial_template if partial_template and wants_fragment() else page_template
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
     if trigger:

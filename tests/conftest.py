@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask.ctx import _cv_app
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine
 from sqlalchemy import text
 
@@ -85,9 +87,28 @@ def database_url(request, tmp_path):
         _truncate_postgres(url)
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests each run in their own app context, as in production.
+
+    The test body keeps an app context for direct database access; it is set aside during a request so that
+    per-context state (the session, ``g``, Flask-Babel's cached locale) never leaks between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        outer = _cv_app.get(None)
+        if outer is not None:
+            outer.pop()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            if outer is not None:
+                outer.push()
+
+
 @pytest.fixture
 def app(database_url):
     app = create_app(_config(database_url))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()
@@ -134,3 +155,9 @@ def _csrf_from(html: str) -> str:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def network_ids(network) -> Network:
+    """The test network (alias that reads better in service tests)."""
+    return network

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
 
 from app.models import BillingLine
 from app.models import Contract
@@ -28,6 +29,8 @@ from app.models.partner import VatRegime
 from app.services import accounts
 
 PASSWORD = "secret"
+# A cheap hash computed once: the suite signs in hundreds of times and must not pay scrypt each time.
+PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 STAFF_USERS = {
     "admin": Role.ADMIN,
     "backoffice": Role.BACKOFFICE,
@@ -64,6 +67,13 @@ def _partner(session: Session, code: str, name: str, kind: PartnerKind, **extra)
 
 def _link(session: Session, child: Partner, parent: Partner, valid_from: date, valid_to: date | None = None):
     session.add(PartnerLink(partner_id=child.id, parent_id=parent.id, valid_from=valid_from, valid_to=valid_to))
+
+
+def _user(session: Session, username: str, full_name: str, roles: list[Role], partner_id: int | None = None) -> int:
+    user = accounts.create_user(session, None, username=username, full_name=full_name, password=None,
+                                roles=roles, partner_id=partner_id)
+    user.password_hash = PASSWORD_HASH
+    return user.id
 
 
 def build_network(session: Session) -> Network:
@@ -107,11 +117,8 @@ def build_network(session: Session) -> Network:
         net.contracts[code] = contract.id
 
     for username, role in STAFF_USERS.items():
-        net.users[username] = accounts.create_user(session, None, username=username, full_name=username.title(),
-                                                   password=PASSWORD, roles=[role]).id
+        net.users[username] = _user(session, username, username.title(), [role])
     for username, partner in (("agenzia", aga), ("agente", a1), ("subagente", a1a), ("altro", b1)):
-        net.users[username] = accounts.create_user(session, None, username=username, full_name=partner.name,
-                                                   password=PASSWORD, roles=[Role.PARTNER],
-                                                   partner_id=partner.id).id
+        net.users[username] = _user(session, username, partner.name, [Role.PARTNER], partner.id)
     session.commit()
     return net
