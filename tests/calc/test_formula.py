@@ -98,9 +98,21 @@ def test_evaluation_ignores_the_callers_decimal_context():
 @pytest.mark.parametrize(
     ("text", "values", "expected"),
     [
-        ('decision == "approve" and blocking_issues == 0', {"decision": "approve", "blocking_issues": 0}, True),
-        ('decision == "approve" and blocking_issues == 0', {"decision": "approve", "blocking_issues": 2}, False),
-        ('decision == "approve" and blocking_issues == 0', {"decision": "reject", "blocking_issues": 0}, False),
+        (
+            'decision == "approve" and blocking_issues == 0',
+            {"decision": "approve", "blocking_issues": 0},
+            True,
+        ),
+        (
+            'decision == "approve" and blocking_issues == 0',
+            {"decision": "approve", "blocking_issues": 2},
+            False,
+        ),
+        (
+            'decision == "approve" and blocking_issues == 0',
+            {"decision": "reject", "blocking_issues": 0},
+            False,
+        ),
         ('status in ("signed", "active")', {"status": "active"}, True),
         ('status not in ["signed", "active"]', {"status": "cancelled"}, True),
         ('"gas" in product', {"product": "gas_business"}, True),
@@ -201,7 +213,9 @@ def test_host_functions_are_called_with_evaluator_values():
 
     formula = compile_formula("kwh * lookup_rate(product)", functions={"lookup_rate": lookup_rate})
     assert formula.evaluate({"kwh": 1000, "product": "gas"}) == Decimal("12.000")
-    assert compile_formula("lookup_rate('x', default=1)", functions={"lookup_rate": lookup_rate}).evaluate() == 1
+    assert (
+        compile_formula("lookup_rate('x', default=1)", functions={"lookup_rate": lookup_rate}).evaluate() == 1
+    )
     assert seen == [("gas", Decimal(0)), ("x", Decimal(1))]
     assert isinstance(seen[1][1], Decimal)
     assert formula.names == frozenset({"kwh", "product"})
@@ -234,7 +248,7 @@ def test_host_function_failure_becomes_a_formula_error():
 @pytest.mark.parametrize(
     ("functions", "message"),
     [
-        ({"run": eval}, "builtin"),  # noqa: S307 - the builtin object itself, never called
+        ({"run": eval}, "builtin"),
         ({"attr": getattr}, "builtin"),
         ({"_hidden": abs}, "starts with '_'"),
         ({"not valid": abs}, "not an identifier"),
@@ -253,7 +267,7 @@ def test_default_functions_are_read_only():
     )
     assert {"add_days", "add_months", "days_between", "date"} <= set(DEFAULT_FUNCTIONS)
     with pytest.raises(TypeError):
-        DEFAULT_FUNCTIONS["eval"] = eval  # noqa: S307 - the builtin object itself, never called
+        DEFAULT_FUNCTIONS["eval"] = eval
 
 
 # -- scripts ---------------------------------------------------------------------------------------------
@@ -372,6 +386,8 @@ REFUSED = [
     ("b'x'", "bytes literals are not allowed", 1, "b'x'"),
     ("abs(1, 2)", "abs(): too many positional arguments", 1, "abs(1, 2)"),
     ("add_days(d)", "add_days(): missing a required argument: 'days'", 1, "add_days(d)"),
+    ('"a\\d"', "invalid escape sequence '\\d'", 3, "\\d"),
+    ("1if x else 2", "put a space between a number and a word", 2, "if"),
     ("1 +* 2", "invalid syntax", 4, "*"),
     ("(1 + 2", "syntax error: '(' was never closed", 1, "("),
     ("x = 1", "invalid syntax", 3, "="),
