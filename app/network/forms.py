@@ -4,7 +4,9 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import BooleanField
 from wtforms import DateField
+from wtforms import DecimalField
 from wtforms import EmailField
 from wtforms import IntegerField
 from wtforms import SelectField
@@ -12,6 +14,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired
 from wtforms.validators import Email
 from wtforms.validators import Length
+from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
@@ -62,3 +65,21 @@ class ContractSearchForm(FlaskForm):
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
     status = SelectField(_l("Status"), validators=[Optional()])
     partner = IntegerField(validators=[Optional()])
+
+
+class FiscalProfileForm(FlaskForm):
+    """A partner's fiscal profile from a date."""
+
+    valid_from = DateField(_l("Valid from"), validators=[DataRequired()], default=date.today)
+    fiscal_category = SelectField(_l("Fiscal category"), choices=[
+        ("agent", _l("Agent")), ("finder", _l("Finder")), ("call_centre", _l("Outbound call centre")),
+        ("installer", _l("Installer")), ("professional", _l("Professional"))])
+    legal_form = SelectField(_l("Legal form"), choices=[
+        ("individual", _l("Individual")), ("partnership", _l("Partnership")), ("company", _l("Company"))])
+    vat_regime = SelectField(_l("VAT regime"), choices=[
+        ("ordinary", _l("Ordinary")), ("flat_rate", _l("Flat rate (forfettario)"))])
+    enasarco = SelectField("ENASARCO", choices=[
+        ("none", _l("Not enrolled")), ("mono_firm", _l("Mono-firm")), ("multi_firm", _l("Multi-firm"))])
+    reduced_withholding_base = BooleanField(_l("Reduced withholding base declared (20%)"))
+    enasarco_rate_override = DecimalField(_l("ENASARCO agent rate override (e.g. 0.0425)"), places=6,
+                                          validators=[Optional(), NumberRange(min=0, max=1)])

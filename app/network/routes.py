@@ -19,6 +19,7 @@ from app.models import Partner
 from app.models import Role
 from app.network import bp
 from app.network.forms import ContractSearchForm
+from app.network.forms import FiscalProfileForm
 from app.network.forms import MovePartnerForm
 from app.network.forms import PartnerDetailsForm
 from app.network.forms import SearchForm
@@ -27,6 +28,7 @@ from app.security import ensure_partner_visible
 from app.security import requires
 from app.security import visible_partner_ids
 from app.services import contracts
+from app.services import fiscal
 from app.services import network
 from app.services import partners
 
@@ -156,3 +158,22 @@ def contract_detail(contract_id: int):
         versions=contracts.versions(db.session, contract.external_id),
         billing=_page(contracts.billing_lines(contract.external_id)),
     )
+
+
+@bp.route("/partners/<int:partner_id>/fiscal-profiles", methods=["GET", "POST"])
+@requires(*EDITORS)
+def fiscal_profiles(partner_id: int):
+    partner = _visible_partner(partner_id)
+    form = FiscalProfileForm()
+    if form.validate_on_submit():
+        try:
+            fiscal.change_profile(db.session, current_user, partner, form.valid_from.data, form.data)
+            db.session.commit()
+            flash(_("Fiscal profile saved from %(day)s.", day=form.valid_from.data.isoformat()), "success")
+            return redirect(url_for("network.fiscal_profiles", partner_id=partner.id), code=303)
+        except fiscal.FiscalProfileError as exc:
+            db.session.rollback()
+            form.fiscal_category.errors.append(str(exc))
+    status = 422 if form.errors else 200
+    return render("network/fiscal_profiles.html", "network/_fiscal_profile_form.html", form=form,
+                  partner=partner, history=partner.fiscal_profiles, status=status)

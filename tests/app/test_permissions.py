@@ -21,6 +21,7 @@ MATRIX = {
     "network.partner_detail": ("GET", "/partners/{partner}", ALL, True),
     "network.partner_edit": ("GET", "/partners/{partner}/edit", EDITORS, True),
     "network.partner_move": ("POST", "/partners/{partner}/move", {"admin", "backoffice"}, True),
+    "network.fiscal_profiles": ("GET", "/partners/{partner}/fiscal-profiles", EDITORS, True),
     "network.contract_list": ("GET", "/contracts", ALL, False),
     "network.contract_detail": ("GET", "/contracts/{contract}", ALL, True),
     "audit.index": ("GET", "/audit/", {"auditor", "admin"}, False),
