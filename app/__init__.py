@@ -9,9 +9,9 @@ from sqlalchemy.engine import Engine
 
 from app.config import Config
 from app.extensions import babel
-from app.extensions import htmx_ext
 from app.extensions import csrf
 from app.extensions import db
+from app.extensions import htmx_ext
 from app.extensions import login_manager
 from app.extensions import migrate
 from app.i18n import select_locale

@@ -2,6 +2,7 @@
 
 from flask import current_app
 from flask import request
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField
 from wtforms import StringField
@@ -14,7 +15,6 @@ from app.htmx import render
 from app.models import AuditEntry
 from app.models import Role
 from app.security import requires
-from flask_wtf import FlaskForm
 
 
 class AuditFilterForm(FlaskForm):

@@ -13,6 +13,14 @@ from app.models.partner import FiscalProfile
 from app.models.partner import Partner
 from app.models.partner import PartnerKind
 from app.models.partner import PartnerLink
+from app.models.process import HumanTask
+from app.models.process import HumanTaskStatus
+from app.models.process import InstanceStatus
+from app.models.process import JobStatus
+from app.models.process import ProcessDefinition
+from app.models.process import ProcessEvent
+from app.models.process import ProcessInstance
+from app.models.process import WorkflowJob
 from app.models.service_order import ServiceOrder
 from app.models.target import Target
 from app.models.user import Role
@@ -26,11 +34,18 @@ __all__ = [
     "ContractStatus",
     "Customer",
     "FiscalProfile",
+    "HumanTask",
+    "HumanTaskStatus",
     "ImportBatch",
+    "InstanceStatus",
+    "JobStatus",
     "Offer",
     "Partner",
     "PartnerKind",
     "PartnerLink",
+    "ProcessDefinition",
+    "ProcessEvent",
+    "ProcessInstance",
     "Product",
     "ProductOption",
     "Role",
@@ -38,4 +53,5 @@ __all__ = [
     "Target",
     "User",
     "UserRole",
+    "WorkflowJob",
 ]
