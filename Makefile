@@ -20,7 +20,7 @@ run: deps translations
 	else \
 	  $(BIN)/flask db upgrade; echo "Using the existing demo database instance/mandato.sqlite (delete it to reseed)."; \
 	fi
-	@$(BIN)/python -m app.demo.logins
+	@$(BIN)/flask demo logins
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: deps test-deps translations lint
