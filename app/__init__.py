@@ -69,9 +69,13 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from app.cli import calc_cli
     from app.cli import demo_cli
+    from app.cli import plans_cli
 
     app.cli.add_command(demo_cli)
+    app.cli.add_command(plans_cli)
+    app.cli.add_command(calc_cli)
 
 
 @event.listens_for(Engine, "connect")

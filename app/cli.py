@@ -38,3 +38,92 @@ def logins() -> None:
         partner = f" — {user.partner.name} ({user.partner.code})" if user.partner else ""
         click.echo(f"  {username:<14} {roles}{partner}")
     click.echo("Open http://127.0.0.1:5000 and sign in.")
+
+
+plans_cli = AppGroup("plans", help="Commission plans as YAML documents.")
+calc_cli = AppGroup("calc", help="Calculation runs.")
+
+
+def _month(value: str):
+    from datetime import date
+
+    try:
+        year, month = value.split("-")
+        return date(int(year), int(month), 1)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a period like 2026-03") from exc
+
+
+@plans_cli.command("validate")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def plans_validate(path: str) -> None:
+    """Check a YAML plan document; print the first problem with its path."""
+    from app.services import plans
+    from calc.plan import PlanError
+
+    try:
+        document = plans.parse_yaml(open(path, encoding="utf-8").read())
+    except PlanError as exc:
+        raise click.ClickException(f"{path}: {exc}") from exc
+    click.echo(f"{path}: {document.plan_id} v{document.version} is valid ({len(document.components)} components)")
+
+
+@plans_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--publish", is_flag=True, help="Publish the version so runs use it.")
+def plans_import(path: str, publish: bool) -> None:
+    """Store a YAML plan document as a plan version (the same document twice changes nothing)."""
+    from app.extensions import db
+    from app.services import plans
+    from calc.plan import PlanError
+
+    try:
+        version, changed = plans.import_yaml(db.session, None, open(path, encoding="utf-8").read(), publish)
+        db.session.commit()
+    except PlanError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{path}: {exc}") from exc
+    state = "stored" if changed else "unchanged"
+    click.echo(f"{version.plan.code} v{version.version} {state} ({version.status.value})")
+
+
+@plans_cli.command("export")
+@click.argument("code")
+@click.option("--version", type=int, default=None, help="Version number (default: the latest).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="File to write (default: stdout).")
+def plans_export(code: str, version: int | None, output: str | None) -> None:
+    """Print or write a plan version as YAML."""
+    from app.extensions import db
+    from app.services import plans
+    from calc.plan import PlanError
+
+    try:
+        text = plans.export_yaml(db.session, code, version)
+    except PlanError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+@calc_cli.command("run")
+@click.option("--period", "period", required=True, help="The month to calculate, e.g. 2026-03.")
+def calc_run(period: str) -> None:
+    """Calculate a period in one transaction, printing progress."""
+    from app.extensions import db
+    from app.services.calculation import runner
+
+    month = _month(period)
+    try:
+        outcome = runner.run_period(db.session, None, month, progress=lambda p, m: click.echo(f"[{p:3d}%] {m}"))
+        db.session.commit()
+    except Exception as exc:
+        db.session.rollback()
+        runner.record_failure(db.session, None, month, exc)
+        db.session.commit()
+        raise click.ClickException(f"calculation of {period} failed: {exc}") from exc
+    what = "unchanged, run stands" if outcome.reused else f"run {outcome.run_id} (version {outcome.version})"
+    click.echo(f"{period}: {what}: {outcome.transactions} transactions, {outcome.line_count} lines, "
+               f"total {outcome.total} EUR, {outcome.deltas} delta lines")
