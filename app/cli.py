@@ -29,7 +29,7 @@ def logins() -> None:
     from app.models import User
 
     users = {u.username: u for u in db.session.scalars(select(User).where(User.username.in_(USERNAMES)))}
-    click.echo("Demo logins (password for all: %s)" % PASSWORD)
+    click.echo(f"Demo logins (password for all: {PASSWORD})")
     for username in USERNAMES:
         user = users.get(username)
         if user is None:
