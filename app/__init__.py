@@ -4,6 +4,7 @@ import sqlite3
 from datetime import date
 
 from flask import Flask
+from flask_babel import lazy_gettext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -48,6 +49,7 @@ def _init_login(app: Flask) -> None:
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = lazy_gettext("Please sign in to open this page.")
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
