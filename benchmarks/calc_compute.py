@@ -39,7 +39,7 @@ from calc.plan import plan_from_dict
 
 PERIOD = date(2025, 6, 1)
 PRODUCTS = ["electricity"] * 6 + ["gas"] * 3 + ["pv"]
-TERRITORIES = ["LOM", "PIE", "LAZ", "CAM", "SIC", "VEN"]
+TERRITORIES = ["Lombardia", "Piemonte", "Lazio", "Campania", "Sicilia", "Veneto"]
 
 
 def plans():
@@ -66,7 +66,7 @@ def plans():
 
 def network(rng: random.Random) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Return partners, hierarchy and assignments: 10 agencies, 90 agents, 900 sub-agents (4 levels with HQ)."""
-    partners, links = [(1, "agency", "LOM")], []
+    partners, links = [(1, "agency", "Lombardia")], []
     agencies = list(range(2, 12))
     agents = list(range(12, 102))
     subs = list(range(102, 1001))

@@ -22,7 +22,7 @@ AGENTS_COMMODITY = {
             "filter": {"product": ["electricity", "gas"]},
             "rate_table": [
                 {"when": {"product": "electricity", "segment": "business"}, "amount": "90.00"},
-                {"when": {"product": "electricity", "territory": ["LOM", "PIE"]}, "amount": "55.00"},
+                {"when": {"product": "electricity", "territory": ["Lombardia", "Piemonte"]}, "amount": "55.00"},
                 {"when": {"product": "electricity"}, "amount": "50.00"},
                 {"when": {"product": "gas"}, "amount": "40.00"},
             ],

@@ -29,7 +29,7 @@ def test_all_demo_plans_in_one_run():
                   partner(5, "agent")],
         hierarchy=[link(2, 1)],
         contracts=[
-            contract("E1", 2, territory="LOM", activated_on=date(2025, 3, 3)),  # 55.00
+            contract("E1", 2, territory="Lombardia", activated_on=date(2025, 3, 3)),  # 55.00
             contract("PV1", 2, product="pv", status="switching", signed_on=date(2025, 3, 4)),  # 150.00 held
             contract("C1", 3, segment="business", status="validated", signed_on=date(2025, 3, 5)),  # 35.00 held
             contract("C2", 3, activated_on=date(2025, 3, 6)),  # 20.00, signed and active in March
