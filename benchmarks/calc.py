@@ -189,7 +189,7 @@ def run_once(url: str) -> None:
         db.session.commit()
         elapsed = time.perf_counter() - started
     print(json.dumps({"seconds": elapsed, "transactions": outcome.transactions, "lines": outcome.line_count,
-                      "read": marks.get("computing"), "compute_done": marks.get("writing lines"),
+                      "read": marks.get("computing"), "compute_done": marks.get("writing lines"), "marks": marks,
                       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
@@ -212,6 +212,7 @@ def bench(url: str, size: int, repeats: int) -> None:
           f"(read {read:.2f}, compute {compute:.2f}, write+commit {write:.2f})  {last['lines']:>9,} lines  "
           f"{last['transactions'] / seconds:>9,.0f} tx/s  peak RSS {max(r['peak_mb'] for r in results):,.0f} MB  "
           f"runs {', '.join(format(r['seconds'], '.2f') for r in results)}")
+    print("  stage marks (s since start):", {k: round(v, 2) for k, v in last["marks"].items()})
 
 
 def main() -> None:

@@ -15,7 +15,6 @@ from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models.run import CalculationRun
 from app.models.run import CommissionLine
 from app.models.run import CommissionPeriod
 from app.services.calculation.frames import is_postgres
@@ -77,13 +76,19 @@ def of_run(session: Session, run_id: int) -> pl.DataFrame:
     return read_frame(session, _line_query().where(CommissionLine.run_id == run_id), LINE_SCHEMA)
 
 
+def _current_before(period: date):
+    return select(CommissionPeriod.current_run_id).where(
+        CommissionPeriod.month < period, CommissionPeriod.current_run_id.is_not(None))
+
+
+def current_runs_before(session: Session, period: date) -> list[int]:
+    """Return the ids of the current runs of the periods before ``period``."""
+    return list(session.scalars(_current_before(period)))
+
+
 def before(session: Session, period: date) -> pl.DataFrame:
     """Return the lines of the current runs of every period before ``period`` (clawbacks, holds, advances)."""
-    current = select(CommissionPeriod.current_run_id).where(
-        CommissionPeriod.month < period, CommissionPeriod.current_run_id.is_not(None))
-    query = _line_query().join(CalculationRun, CalculationRun.id == CommissionLine.run_id).where(
-        CalculationRun.id.in_(current))
-    return read_frame(session, query, LINE_SCHEMA)
+    return read_frame(session, _line_query().where(CommissionLine.run_id.in_(_current_before(period))), LINE_SCHEMA)
 
 
 def contracts_waiting(prior: pl.DataFrame) -> list[str]:

@@ -77,8 +77,9 @@ def plans_for(session: Session):
     return documents
 
 
-def fingerprint(inputs: RunInputs, plan_keys: list[str], prior: pl.DataFrame) -> str:
-    """Return a digest of what a run reads: the version rows used, the plan versions and the earlier lines."""
+def fingerprint(inputs: RunInputs, plan_keys: list[str], prior_runs: list[int]) -> str:
+    """Return a digest of what a run reads: the version rows used, the plan versions and the earlier runs
+    (runs never change once written, so their ids stand for their lines)."""
     digest = hashlib.sha256()
     for name, column in (("contracts", "contract_id"), ("billing_lines", "billing_line_id"),
                          ("service_orders", "service_order_id"), ("hierarchy", "partner_id"),
@@ -90,7 +91,7 @@ def fingerprint(inputs: RunInputs, plan_keys: list[str], prior: pl.DataFrame) ->
     digest.update(inputs.assignments.sort("plan_id", "plan_version", "valid_from").write_csv().encode())
     digest.update(inputs.targets.sort("partner_id", "kpi").write_csv().encode())
     digest.update("|".join(sorted(plan_keys)).encode())
-    digest.update(prior.select("line_key", "amount_cents", "status").sort("line_key").write_csv().encode())
+    digest.update(",".join(map(str, sorted(prior_runs))).encode())
     return digest.hexdigest()
 
 
@@ -107,10 +108,13 @@ def run_period(session: Session, user, month: date, progress: Progress = _quiet)
                                "as deltas by the next open period's run")
     progress(5, "reading inputs")
     prior = stored_lines.before(session, month)
+    progress(15, "earlier lines read")
     inputs = run_inputs.load(session, month, stored_lines.contracts_waiting(prior))
     versions = stored_plans.published_versions(session, month, next_month(month))
     documents = [stored_plans.document_of(v) for v in versions]
-    stamp = fingerprint(inputs, [f"{v.plan.code}:{v.version}:{v.sha256}" for v in versions], prior)
+    progress(25, "inputs read")
+    stamp = fingerprint(inputs, [f"{v.plan.code}:{v.version}:{v.sha256}" for v in versions],
+                        stored_lines.current_runs_before(session, month))
     current = session.get(CalculationRun, period.current_run_id) if period.current_run_id else None
     if current is not None and current.inputs_sha256 == stamp:
         progress(100, "unchanged inputs: the current run stands")
