@@ -4,6 +4,7 @@ Each town carries its province code (sigla), the ISTAT province number (the VAT 
 IVA), a postcode (CAP), the cadastral code (codice Belfiore, inside a codice fiscale) and a phone prefix.
 """
 
+import itertools
 import random
 from dataclasses import dataclass
 
@@ -135,12 +136,12 @@ STREETS = (
 )
 
 _REGION_NAMES = tuple(REGIONS)
-_REGION_WEIGHTS = tuple(REGIONS.values())
+_REGION_CUMULATIVE = tuple(itertools.accumulate(REGIONS.values()))
 
 
 def any_region(rng: random.Random) -> str:
     """Return a region drawn by population."""
-    return rng.choices(_REGION_NAMES, _REGION_WEIGHTS)[0]
+    return rng.choices(_REGION_NAMES, cum_weights=_REGION_CUMULATIVE)[0]
 
 
 def town_in(rng: random.Random, region: str) -> Town:

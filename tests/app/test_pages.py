@@ -60,3 +60,14 @@ def test_migrations_match_the_models(app):
     with db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
     assert diff == []
+
+
+def test_pagination_links_between_pages(app, client, auth, network):
+    app.config["PAGE_SIZE"] = 3
+    auth.login("backoffice")
+    first = client.get("/partners").get_data(as_text=True)
+    assert "Pagina 1 di 3" in first and "page=2" in first
+    second = client.get("/partners?page=2", headers={"HX-Request": "true"})
+    assert second.status_code == 200
+    body = second.get_data(as_text=True)
+    assert "Pagina 2 di 3" in body and "page=1" in body and "page=3" in body

@@ -36,7 +36,7 @@ def test_all_demo_plans_in_one_run():
             contract("E5", 5, activated_on=date(2025, 3, 7)),
         ],
         billing_lines=[bill("B5", "E5", MAR, volume_milli=10_000_000)],  # 10,000 kWh for partner 5
-        service_orders=[order("O1", 4, "wallbox", datetime(2025, 3, 3, 8), datetime(2025, 3, 3, 12), 24)],
+        service_orders=[order("O1", 4, "wallbox_installation", datetime(2025, 3, 3, 8), datetime(2025, 3, 3, 12), 24)],
         targets=[{"partner_id": 3, "kpi": "activations", "target": "2"}],
         assignments=[
             assign("agents-commodity", 2),
