@@ -3,7 +3,6 @@ line it derives from, loaded in bulk for a page of lines (one query per kind of 
 
 import json
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -88,8 +87,3 @@ def originals_of(session: Session, keys: list[str]) -> dict[str, CommissionLine]
         if kept is None or is_current or not kept[0]:
             found[line.line_key] = (bool(is_current), line)
     return {key: line for key, (_, line) in found.items()}
-
-
-def line_period(line: CommissionLine) -> date:
-    """Return the statement period of a line (the first day of its month)."""
-    return line.period

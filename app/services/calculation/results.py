@@ -17,7 +17,9 @@ from app.models import CalculationRun
 from app.models import CommissionLine
 from app.models import CommissionPeriod
 from app.models import Partner
+from app.models import PeriodStatus
 from app.models import RunStatus
+from app.models.types import Money
 
 ZERO = Decimal("0.00")
 
@@ -70,7 +72,7 @@ def run_of(session: Session, period: CommissionPeriod | None, version: int | Non
 
 
 def _held():
-    return func.sum(case((CommissionLine.status == "held", CommissionLine.amount), else_=0))
+    return func.sum(case((CommissionLine.status == "held", CommissionLine.amount), else_=0), type_=Money)
 
 
 def partner_totals(run_id: int, q: str | None = None, scope: set[int] | None = None) -> Select:
@@ -150,6 +152,44 @@ def partner_lines(run_id: int, partner_id: int) -> Select:
                       CommissionLine.event_date, CommissionLine.id))
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of result rows, shaped like Flask-SQLAlchemy's pagination for the ``pagination`` macro."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def paginate(session: Session, query: Select, page: int, per_page: int) -> Page:
+    """Return page ``page`` (from 1) of the rows of ``query``."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    page = max(1, min(page, max(1, -(-total // per_page))))
+    items = session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(list(items), page, per_page, total)
+
+
 def succeeded(run: CalculationRun | None) -> bool:
     """Return whether ``run`` has lines to show."""
     return run is not None and run.status in (RunStatus.SUCCEEDED, RunStatus.SUPERSEDED)
@@ -157,3 +197,9 @@ def succeeded(run: CalculationRun | None) -> bool:
 
 def _money(value) -> Decimal:
     return ZERO if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+def released_to_partners(session: Session, month: date) -> bool:
+    """Return True once a period's calculation is validated (or approved): partners may then see its lines."""
+    status = session.scalar(select(CommissionPeriod.status).where(CommissionPeriod.month == month))
+    return status in (PeriodStatus.VALIDATED, PeriodStatus.APPROVED)

@@ -1,0 +1,218 @@
+"""Keeping the accruals (maturato) of the open periods up to date as source data arrives.
+
+When contracts, billing lines or service orders change, the sellers they belong to (in any version) are
+recomputed unit by unit: the seller's own lines and the overrides they give its upline, then the limits and
+pay lines of every partner whose earnings changed, then those partners' balances. ``rebuild`` computes a
+period from scratch with ``calc.pipeline.calculate`` on the inputs a calculation run reads, which is what the
+incremental updates must always equal.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy import text
+from sqlalchemy import union
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from app.models import AccrualLine
+from app.models import AccrualPeriod
+from app.models import BillingLine
+from app.models import CalculationRun
+from app.models import CommissionLine
+from app.models import CommissionPeriod
+from app.models import Contract
+from app.models import PeriodStatus
+from app.models import ServiceOrder
+from app.services import plans as stored_plans
+from app.services.accrual import engine
+from app.services.accrual import inputs as unit_inputs
+from app.services.accrual import store
+from app.services.calculation import inputs as run_inputs
+from app.services.calculation import lines as stored_lines
+from app.services.calculation.frames import is_postgres
+from calc.inputs import next_month
+from calc.pipeline import calculate
+from calc.plan import Plan as PlanDocument
+
+# Past this many sellers one event batch is cheaper as a rebuild of the period than seller by seller.
+REBUILD_ABOVE = 300
+
+_documents: dict[tuple[int, str], PlanDocument] = {}
+
+
+class AccrualError(RuntimeError):
+    """A period whose accruals cannot be kept (it is approved and locked)."""
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """What an update touched: the periods, the sellers recomputed, the partners whose balances changed."""
+
+    periods: tuple[date, ...]
+    sellers: tuple[int, ...]
+    partners: tuple[int, ...]
+    rebuilt: bool = False
+
+
+def open_periods(session: Session) -> list[date]:
+    """Return the months whose accruals are kept, leaving out periods approved since."""
+    locked = select(CommissionPeriod.month).where(CommissionPeriod.status == PeriodStatus.APPROVED)
+    return list(session.scalars(select(AccrualPeriod.month).where(AccrualPeriod.month.not_in(locked))
+                                .order_by(AccrualPeriod.month)))
+
+
+def plans_of(session: Session, period: date) -> list[PlanDocument]:
+    """Return the plan documents in force during ``period`` (published versions never change: keep them)."""
+    documents = []
+    for version in stored_plans.published_versions(session, period, next_month(period)):
+        key = (version.id, version.sha256)
+        if key not in _documents:
+            _documents[key] = stored_plans.document_of(version)
+        documents.append(_documents[key])
+    return documents
+
+
+def sellers_of_sources(session: Session, contract_refs: Iterable[str] = (), billing_refs: Iterable[str] = (),
+                       order_refs: Iterable[str] = ()) -> set[int]:
+    """Return every partner that sold the contracts, or the contracts of the bills, in any version."""
+    contracts = set(contract_refs)
+    billing_refs = list(billing_refs)
+    if billing_refs:
+        contracts |= set(session.scalars(select(BillingLine.contract_external_id)
+                                         .where(BillingLine.external_id.in_(billing_refs)).distinct()))
+    sellers = unit_inputs.sellers_of(session, list(contracts)) if contracts else set()
+    order_refs = list(order_refs)
+    if order_refs:
+        sellers |= set(session.scalars(select(ServiceOrder.partner_id)
+                                       .where(ServiceOrder.external_id.in_(order_refs)).distinct()))
+    return sellers
+
+
+def refresh(session: Session, *, contract_refs: Iterable[str] = (), billing_refs: Iterable[str] = (),
+            order_refs: Iterable[str] = (), partner_ids: Iterable[int] = ()) -> Refreshed:
+    """Bring the accruals of every open period up to date after source rows changed, in the caller's transaction.
+
+    Call it after writing new versions of contracts (``contract_refs``, their external ids), billing lines
+    (``billing_refs``), service orders (``order_refs``), or after a change that concerns whole partners
+    (targets, a move in the hierarchy: ``partner_ids``).
+    """
+    sellers = sellers_of_sources(session, contract_refs, billing_refs, order_refs) | set(partner_ids)
+    periods = open_periods(session)
+    if not sellers or not periods:
+        return Refreshed(tuple(periods), (), ())
+    if len(sellers) > REBUILD_ABOVE:
+        for period in periods:
+            rebuild(session, period)
+        return Refreshed(tuple(periods), tuple(sorted(sellers)), (), rebuilt=True)
+    if is_postgres(session):
+        # The unit queries are parameterised by one seller: a plan cached for another one can be far off.
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    touched: set[int] = set()
+    for period in periods:
+        touched |= _refresh_period(session, period, sellers)
+    return Refreshed(tuple(periods), tuple(sorted(sellers)), tuple(sorted(touched)))
+
+
+def _refresh_period(session: Session, period: date, sellers: set[int]) -> set[int]:
+    """Recompute the sellers' sale units, the settle units of every partner they earn for, and the balances."""
+    shared = unit_inputs.Shared(period, unit_inputs.hierarchy(session), run_inputs.assignments(session, period))
+    plans = plans_of(session, period)
+    unit = unit_inputs.sale_unit(session, shared, sellers)
+    run = engine.run_of(period, unit.inputs, unit.prior)
+    sale = engine.unit_columns(engine.sale_lines(run, plans, sellers))
+    earners = store.replace_units(session, period, engine.SALE, sellers, sale)
+    settling = engine.settle_plans(plans)
+    if settling:
+        for partner_id in sorted(_to_settle(session, period, run, settling, earners)):
+            _settle(session, shared, unit, settling, partner_id, sellers, sale)
+    store.refresh_balances(session, period, earners)
+    session.execute(update(AccrualPeriod).where(AccrualPeriod.month == period).values(
+        updated_at=datetime.now(UTC), events=AccrualPeriod.events + 1))
+    return earners
+
+
+def _to_settle(session: Session, period: date, run, settling: list[PlanDocument], earners: set[int]) -> set[int]:
+    """Return the earners whose limit or pay lines may change: members of a settle plan, or with such lines."""
+    found = engine.needs_settling(run, settling, earners)
+    rest = earners - found
+    if not rest:
+        return found
+    # Others settle when they have settle lines already, or earlier floor or advance lines carried forward.
+    current = select(CommissionPeriod.current_run_id).where(
+        CommissionPeriod.month < period, CommissionPeriod.current_run_id.is_not(None))
+    settled = select(AccrualLine.unit_partner_id).where(
+        AccrualLine.period == period, AccrualLine.unit_stage == engine.SETTLE, AccrualLine.unit_partner_id.in_(rest))
+    carried = select(CommissionLine.partner_id).join(CalculationRun, CalculationRun.id == CommissionLine.run_id).where(
+        CalculationRun.id.in_(current), CommissionLine.partner_id.in_(rest),
+        CommissionLine.plan_code.in_([plan.plan_id for plan in settling]),
+        CommissionLine.line_kind.in_(engine.SETTLE_HISTORY_KINDS))
+    return found | set(session.scalars(union(settled, carried)))
+
+
+def _settle(session: Session, shared: unit_inputs.Shared, unit: unit_inputs.Unit, settling: list[PlanDocument],
+            partner_id: int, sellers: set[int], sale: pl.DataFrame) -> None:
+    """Recompute one partner's limit and pay lines from everything it earns in the period."""
+    # Limits read the lines of their own plan only; pay components read every line the partner earns.
+    codes = None if engine.has_pay_components(settling) else [plan.plan_id for plan in settling]
+    mine = sale.filter(pl.col("partner_id") == partner_id).drop(store.UNIT_COLUMNS)
+    if codes is not None:
+        mine = mine.filter(pl.col("plan_id").is_in(codes))
+    earned = [mine]
+    # A seller with no downline earns nothing outside its own unit: no need to ask the database.
+    if partner_id not in sellers or unit_inputs.descendants(shared.hierarchy, partner_id):
+        earned.append(store.earned_elsewhere(session, shared.period, partner_id, sellers, codes))
+    inputs, prior = unit_inputs.settle_unit(session, shared, unit, partner_id)
+    run = engine.run_of(shared.period, inputs, prior)
+    settled = engine.settle_lines(run, settling, partner_id, pl.concat(earned, how="vertical"))
+    store.replace_units(session, shared.period, engine.SETTLE, {partner_id}, engine.unit_columns(settled))
+
+
+def rebuild(session: Session, period: date) -> int:
+    """Compute the period's accruals from scratch, as a calculation run would; return the number of lines."""
+    status = session.scalar(select(CommissionPeriod.status).where(CommissionPeriod.month == period))
+    if status == PeriodStatus.APPROVED:
+        raise AccrualError(f"period {period:%Y-%m} is approved and locked: its accruals are closed")
+    accrual_period = session.get(AccrualPeriod, period)
+    if accrual_period is None:
+        accrual_period = AccrualPeriod(month=period, events=0)
+        session.add(accrual_period)
+        session.flush()
+    prior = stored_lines.before(session, period)
+    inputs = run_inputs.load(session, period, stored_lines.contracts_waiting(prior))
+    result = calculate(period, inputs, plans_of(session, period), prior)
+    store.clear(session, period)
+    count = store.write(session, engine.unit_columns(result.lines))
+    store.refresh_balances(session, period, None)
+    accrual_period.rebuilt_at = accrual_period.updated_at = datetime.now(UTC)
+    return count
+
+
+def on_contract_event(session: Session, contract_external_ids: Iterable[str]) -> Refreshed:
+    """Update the accruals after new versions of these contracts were written."""
+    return refresh(session, contract_refs=contract_external_ids)
+
+
+def on_billing_lines(session: Session, billing_external_ids: Iterable[str] = (),
+                     contract_refs: Iterable[str] = ()) -> Refreshed:
+    """Update the accruals after billing lines (by their external ids, or by their contracts) arrived."""
+    return refresh(session, billing_refs=billing_external_ids, contract_refs=contract_refs)
+
+
+def on_partner_moved(session: Session, partner_id: int) -> Refreshed:
+    """Update the accruals after a partner got a new parent: its sales and its downline's feed new uplines."""
+    below = unit_inputs.descendants(unit_inputs.hierarchy(session), partner_id)
+    return refresh(session, partner_ids={partner_id, *below})
+
+
+def on_import_batch(session: Session, batch_id: int) -> Refreshed:
+    """Update the accruals after an import batch wrote its rows (found by their ``import_batch_id``)."""
+    def refs(model):
+        return session.scalars(select(model.external_id).where(model.import_batch_id == batch_id).distinct())
+
+    return refresh(session, contract_refs=refs(Contract), billing_refs=refs(BillingLine), order_refs=refs(ServiceOrder))
