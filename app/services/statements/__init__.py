@@ -1,0 +1,1 @@
+"""Statements: publishing a validated period's statements with their tax items, reviewing and disputing them."""

@@ -1,0 +1,102 @@
+"""Publishing a validated period: one statement per partner with earnings, with its tax items, in one transaction.
+
+The statement keeps the totals of the run's lines (calc.statement buckets), the adjustments carried in from
+resolved disputes, and the tax items computed by calc.tax; the ENASARCO ledger records the base each statement
+used, so the next statement of the year starts from the remaining ceiling.
+"""
+
+from datetime import date
+from datetime import timedelta
+from decimal import Decimal
+
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models.run import CommissionPeriod
+from app.models.run import PeriodStatus
+from app.models.statement import Adjustment
+from app.models.statement import Statement
+from app.services import audit
+from app.services import settings
+from app.services.calculation import lines as stored_lines
+from app.services.statements import taxes
+from calc.inputs import next_month
+from calc.money import ZERO
+from calc.money import from_cents
+from calc.statement import summarize
+
+
+class PublishingError(RuntimeError):
+    """A period whose statements cannot be published (not validated, already published, missing profiles)."""
+
+
+def _accrual_parts(lines: pl.DataFrame, period: date) -> pl.DataFrame:
+    """Return payable cents per partner and accrual date (the line's event date, else the period)."""
+    payable = lines.filter(pl.col("status") != "held")
+    return (payable.with_columns(pl.coalesce("event_date", "period").alias("accrued_on"))
+            .with_columns(pl.col("accrued_on").dt.year().alias("year"))
+            .group_by("partner_id", "year").agg(pl.col("amount_cents").sum(), pl.col("accrued_on").max()))
+
+
+def carried_adjustments(session: Session, partner_id: int, period: CommissionPeriod) -> list[Adjustment]:
+    """Return the adjustments waiting to be booked into the partner's next statement (carried disputes)."""
+    return list(session.scalars(select(Adjustment).where(
+        Adjustment.partner_id == partner_id, Adjustment.kind == "carried", Adjustment.statement_id.is_(None))))
+
+
+def publish(session: Session, user, month: date) -> list[Statement]:
+    """Publish the statements of a validated period; return them."""
+    period = session.scalar(select(CommissionPeriod).where(CommissionPeriod.month == month))
+    if period is None or period.current_run_id is None:
+        raise PublishingError(f"period {month:%Y-%m} has no calculation to publish")
+    if period.status != PeriodStatus.VALIDATED:
+        raise PublishingError(f"period {period.label} is {period.status.value}: only a validated calculation "
+                              "is published")
+    if session.scalar(select(Statement.id).where(Statement.period_id == period.id).limit(1)) is not None:
+        raise PublishingError(f"the statements of {period.label} are already published")
+    lines = stored_lines.of_run(session, period.current_run_id)
+    totals = summarize(lines)
+    parts = _accrual_parts(lines, month)
+    last_day = next_month(month) - timedelta(days=1)
+    window = int(settings.value_on(session, "dispute_window_days", last_day))
+    deadline = date.today() + timedelta(days=window)
+    statements = []
+    for row in totals.iter_rows(named=True):
+        statement = _statement(session, period, row, parts, last_day, deadline)
+        statements.append(statement)
+    audit.record(session, user, "statements.published", "commission_period", period.id,
+                 after={"period": period.label, "statements": len(statements), "review_deadline": deadline})
+    return statements
+
+
+def _statement(session: Session, period: CommissionPeriod, row: dict, parts: pl.DataFrame, last_day: date,
+               deadline: date) -> Statement:
+    partner_id = row["partner_id"]
+    statement = Statement(period_id=period.id, partner_id=partner_id, run_id=period.current_run_id,
+                          review_deadline=deadline, gross=from_cents(row["gross_cents"]),
+                          held=from_cents(row["held_cents"]), payable=from_cents(row["payable_cents"]),
+                          has_advance=row["advances_cents"] != 0 or row["advance_recovery_cents"] != 0)
+    session.add(statement)
+    session.flush()
+    accrual = [(r["accrued_on"], from_cents(r["amount_cents"]))
+               for r in parts.filter(pl.col("partner_id") == partner_id).iter_rows(named=True)]
+    carried = carried_adjustments(session, partner_id, period)
+    for adjustment in carried:
+        adjustment.statement_id = statement.id
+        accrual.append((last_day, adjustment.amount))
+    statement.adjustments = sum((a.amount for a in carried), ZERO)
+    apply_taxes(session, statement, accrual, last_day)
+    return statement
+
+
+def apply_taxes(session: Session, statement: Statement, accrual: list[tuple[date, Decimal]], on: date) -> None:
+    """Compute and store the statement's tax items and record its ENASARCO base in the ledger."""
+    items = taxes.compute(session, statement.partner_id, on, accrual)
+    statement.taxable = items.taxable
+    statement.vat, statement.withholding, statement.stamp_duty = items.vat, items.withholding, items.stamp_duty
+    statement.enasarco_agent, statement.enasarco_principal = items.enasarco_agent, items.enasarco_principal
+    statement.enasarco_base = items.enasarco_base
+    statement.document_total, statement.net_payable = items.document_total, items.net_payable
+    statement.tax_detail = taxes.tax_detail(items)
+    session.add_all(taxes.ledger_entries(statement.partner_id, statement.id, items))
