@@ -21,6 +21,10 @@ run: deps translations
 	  $(BIN)/flask db upgrade; echo "Using the existing demo database instance/mandato.sqlite (delete it to reseed)."; \
 	fi
 	@$(BIN)/flask demo logins
+	@# beside the dev server: the workflow job worker, and a timer tick every 30 s; both stop with the server
+	@$(BIN)/flask workflows worker & worker=$$!; \
+	( while sleep 30; do $(BIN)/flask workflows tick >/dev/null 2>&1 || true; done ) & ticker=$$!; \
+	trap 'kill $$worker $$ticker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: deps test-deps translations lint
@@ -64,6 +68,7 @@ static/vendor/.installed: package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/
 	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/
 	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/
+	cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js node_modules/bpmn-js/dist/assets/diagram-js.css static/vendor/
 	touch $@
 
 translations: python-deps

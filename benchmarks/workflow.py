@@ -5,8 +5,9 @@
 
 The PostgreSQL database is wiped (schema ``public`` dropped and re-created): give it a scratch database.
 Each start and each completion is its own transaction, committed, as in the app. Task completions are measured
-by layer: ``facade`` calls ``workflows.complete_task`` directly; an ``http`` layer (the task pages) can be added
-to ``LAYERS`` with the same signature once those pages exist.
+by layer, each on its own instances: ``facade`` calls ``workflows.complete_task`` directly; ``http`` posts the
+partner's review form to its task page (``/inbox/tasks/<id>``) with a signed-in test client, each request in its
+own app context as in production (CSRF check, login, role and partner guard, form validation, commit, 303).
 """
 
 import argparse
@@ -92,7 +93,31 @@ def complete_via_facade(session, user, task_ids: list[str]) -> list[float]:
     return samples
 
 
-LAYERS: dict[str, Callable] = {"facade": complete_via_facade}
+def complete_via_http(session, user, task_ids: list[str]) -> list[float]:
+    """Post each task's form to its page as the signed-in partner; return the seconds per request."""
+    from flask import current_app
+
+    from tests.conftest import AuthActions
+    from tests.conftest import IsolatedClient
+
+    app = current_app._get_current_object()
+    app.test_client_class = IsolatedClient
+    client = app.test_client()
+    auth = AuthActions(client)
+    auth.login(user.username)
+    token = auth.csrf("/inbox/")
+    samples = []
+    for task_id in task_ids:
+        t0 = time.perf_counter()
+        response = client.post(f"/inbox/tasks/{task_id}", data={"csrf_token": token, "decision": "dispute",
+                                                                 "reason": "benchmark"})
+        samples.append(time.perf_counter() - t0)
+        if response.status_code != 303:
+            raise RuntimeError(f"task {task_id}: HTTP {response.status_code}")
+    return samples
+
+
+LAYERS: dict[str, Callable] = {"facade": complete_via_facade, "http": complete_via_http}
 
 
 def state_sizes(session) -> str:
@@ -121,12 +146,12 @@ def run(label: str, url: str, count: int) -> None:
         network = build_network(session)
         partner = session.scalar(select(User).where(User.username == "agente"))
         partner.roles  # noqa: B018 - load once, outside the timings
-        ids = measure_starts(session, count, network.partners["A1"])
+        ids = measure_starts(session, count * len(LAYERS), network.partners["A1"])
         print(f"  state_json after start: {state_sizes(session)} "
               f"(with the spec embedded, as Spiff stores it by default: {embedded_spec_size(session, ids[0])} B)")
-        tasks = [task.id for task in workflows.ready_tasks(session, role="partner", limit=count)]
-        for layer, complete in LAYERS.items():
-            samples = complete(session, partner, tasks[:count])
+        tasks = [task.id for task in workflows.ready_tasks(session, role="partner", limit=count * len(LAYERS))]
+        for index, (layer, complete) in enumerate(LAYERS.items()):
+            samples = complete(session, partner, tasks[index * count:(index + 1) * count])
             print(f"  complete {len(samples)} human tasks via {layer}: {sum(samples):.2f} s total, "
                   f"{_percentiles(samples)}")
         print(f"  state_json after one completion: {state_sizes(session)}")
