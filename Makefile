@@ -9,7 +9,7 @@ export FLASK_APP := wsgi.py
 DEMO_SCALE ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 5000
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 SUDO ?= $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test deps system-deps python-deps assets translations lint seed serve clean

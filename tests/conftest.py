@@ -17,7 +17,23 @@ from app.extensions import db
 from tests.factories import Network
 from tests.factories import build_network
 
-PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+def _worker_database(url: str | None) -> str | None:
+    """Give each pytest-xdist worker its own PostgreSQL database (created on first use) next to the named one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base, name = url.rsplit("/", 1)
+    own = f"{name}_{worker}"
+    admin = create_engine(f"{base}/{name}", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own}).scalar():
+            conn.execute(text(f'CREATE DATABASE "{own}"'))
+    admin.dispose()
+    return f"{base}/{own}"
+
+
+PG_URL = _worker_database(os.environ.get("TEST_DATABASE_URL"))
 BACKENDS = ["sqlite", "postgresql"]
 
 
