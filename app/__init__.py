@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+import workflows
 from app.config import Config
 from app.extensions import babel
 from app.extensions import csrf
@@ -59,15 +60,29 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.accruals import bp as accruals_bp
     from app.audit import bp as audit_bp
     from app.auth import bp as auth_bp
     from app.dashboard import bp as dashboard_bp
+    from app.imports import bp as imports_bp
+    from app.inbox import bp as inbox_bp
     from app.network import bp as network_bp
+    from app.plans import bp as plans_bp
+    from app.reports import bp as reports_bp
+    from app.runs import bp as runs_bp
+    from app.settings import bp as settings_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(imports_bp)
+    app.register_blueprint(plans_bp)
+    app.register_blueprint(runs_bp)
+    app.register_blueprint(accruals_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(settings_bp)
+    app.register_blueprint(inbox_bp)
 
 
 def _register_cli(app: Flask) -> None:
@@ -78,6 +93,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(plans_cli)
     app.cli.add_command(calc_cli)
+    workflows.init_app(app)
 
 
 @event.listens_for(Engine, "connect")

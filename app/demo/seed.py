@@ -44,9 +44,11 @@ from app.demo.users import USERNAMES
 from app.demo.users import create_demo_users
 from app.demo.users import demo_users
 from app.extensions import db
+from app.models import AccountingMapping
 from app.models import ImportBatch
 from app.models import User
 from app.services import audit
+from app.services.accounting import default_accounting_mappings
 
 # Tables that must be empty: seeding twice would duplicate the network or clash on codes.
 _MUST_BE_EMPTY = ("partner", "product", "offer", "product_option", "customer", "contract")
@@ -157,6 +159,10 @@ def _seed(session: Session, scale: float, random_seed: int, echo: Callable[[str]
     agency_user = next(u for u in users if u.username == "agenzia")
     counts = dict(stages.counts)
     counts["plan_assignments"] = load_demo_plans(session, None, agency_user.partner.id, window.start)
+    session.add_all(AccountingMapping(**row) for row in default_accounting_mappings())
+    # SAP vendor numbers: one per partner, as the accounting export needs them
+    session.add_all(AccountingMapping(kind="vendor", key=p.code, value=f"{400000 + p.id}", description=p.name[:200])
+                    for p in network.partners)
     batch.row_count = batch.rows_new = counts["contract"] + counts["billing_line"] + counts["service_order"]
     batch.finished_at = datetime.now(UTC)
     counts.update(

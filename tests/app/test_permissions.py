@@ -4,12 +4,21 @@ The expected outcome is written out here, independently of the decorators, so a 
 forgotten fails a test. A route that is added without a row here fails ``test_every_route_is_in_the_matrix``.
 """
 
+from datetime import date
+
 import pytest
+
+from app.extensions import db
+from app.models import ImportBatch
+from app.services import plans
 
 STAFF = ["admin", "backoffice", "lead", "sales", "finance", "auditor"]
 USERS = STAFF + ["agente"]
 ALL = set(USERS)
 EDITORS = {"admin", "backoffice", "lead"}
+IMPORT_VIEWERS = EDITORS | {"finance", "auditor"}
+REPORT_VIEWERS = {"admin", "lead", "finance", "auditor"}
+SETTINGS_MANAGERS = {"admin", "finance"}
 
 # endpoint -> (method, path template, who may call it, scoped to the partner's downline)
 # "{partner}" / "{contract}" are filled with the partner user's own (A1A, in its downline) or another's (B1).
@@ -25,7 +34,54 @@ MATRIX = {
     "network.contract_list": ("GET", "/contracts", ALL, False),
     "network.contract_detail": ("GET", "/contracts/{contract}", ALL, True),
     "audit.index": ("GET", "/audit/", {"auditor", "admin"}, False),
+    "accruals.index": ("GET", "/accruals/", {"admin", "lead", "sales", "finance", "agente"}, False),
+    "accruals.partner": ("GET", "/accruals/partners/{partner}", {"admin", "lead", "sales", "finance", "agente"}, True),
     "auth.logout": ("POST", "/logout", ALL, False),
+    "plans.index": ("GET", "/plans/", set(STAFF), False),
+    "plans.new": ("GET", "/plans/new", {"admin", "sales"}, False),
+    "plans.validate": ("POST", "/plans/validate", {"admin", "sales"}, False),
+    "plans.upload": ("GET", "/plans/upload", {"admin", "sales"}, False),
+    "plans.partner_options": ("GET", "/plans/partner-options?partner_code=ro", {"admin", "sales"}, False),
+    "plans.version_detail": ("GET", "/plans/{plan}/v1", set(STAFF), False),
+    "plans.download": ("GET", "/plans/{plan}/v1.yaml", set(STAFF), False),
+    "plans.diff": ("GET", "/plans/{plan}/diff", set(STAFF), False),
+    "plans.edit": ("GET", "/plans/{plan}/edit", {"admin", "sales"}, False),
+    "plans.publish": ("POST", "/plans/{plan}/v1/publish", {"admin", "sales"}, False),
+    "plans.assignments": ("GET", "/plans/{plan}/assignments", set(STAFF), False),
+    "plans.end_assignment": ("POST", "/plans/{plan}/assignments/{assignment}/end", {"admin", "sales"}, False),
+    "runs.index": ("GET", "/runs/", set(STAFF), False),
+    "runs.calculate": ("GET", "/runs/calculate", {"admin", "backoffice", "lead"}, False),
+    "runs.period": ("GET", "/runs/2026-02", set(STAFF), False),
+    "runs.progress": ("GET", "/runs/2026-02/progress", set(STAFF), False),
+    "runs.compare": ("GET", "/runs/2026-02/compare", set(STAFF), False),
+    "runs.partner_lines": ("GET", "/runs/2026-02/partners/{partner}", ALL, True),
+    "imports.index": ("GET", "/imports/", IMPORT_VIEWERS, False),
+    "imports.upload": ("GET", "/imports/billing_lines/upload", EDITORS, False),
+    "imports.layout": ("GET", "/imports/billing_lines/layout", IMPORT_VIEWERS, False),
+    "imports.template": ("GET", "/imports/billing_lines/template.xlsx", IMPORT_VIEWERS, False),
+    "imports.batch": ("GET", "/imports/batches/{batch}", IMPORT_VIEWERS, False),
+    "imports.batch_progress": ("GET", "/imports/batches/{batch}/progress", IMPORT_VIEWERS, False),
+    "imports.problems_csv": ("GET", "/imports/batches/{batch}/problems.csv", IMPORT_VIEWERS, False),
+    "imports.start": ("POST", "/imports/batches/{batch}/import", EDITORS, False),
+    "reports.enasarco": ("GET", "/reports/enasarco?year=2026&quarter=4", REPORT_VIEWERS, False),
+    "reports.firr": ("GET", "/reports/firr.xlsx?year=2026", REPORT_VIEWERS, False),
+    "reports.withholding": ("GET", "/reports/withholding.csv?month=2026-03", REPORT_VIEWERS, False),
+    "settings.index": ("GET", "/settings/", SETTINGS_MANAGERS, False),
+    "settings.setting": ("GET", "/settings/dispute_window_days", SETTINGS_MANAGERS, False),
+    "settings.mappings": ("GET", "/settings/accounting", SETTINGS_MANAGERS, False),
+    "settings.mapping": ("GET", "/settings/accounting/gl_account/one_off", SETTINGS_MANAGERS, False),
+    "settings.mapping_delete": ("POST", "/settings/accounting/gl_account/one_off/delete", SETTINGS_MANAGERS, False),
+    "inbox.index": ("GET", "/inbox/", ALL, False),
+    "inbox.count": ("GET", "/inbox/count", ALL, False),
+    "inbox.start_cycle": ("GET", "/inbox/start", {"admin", "backoffice"}, False),
+    "inbox.task": ("GET", "/inbox/tasks/{task}", {"backoffice"}, False),
+    "inbox.claim": ("POST", "/inbox/tasks/{task}/claim", {"backoffice"}, False),
+    "inbox.release": ("POST", "/inbox/tasks/{task}/release", {"backoffice"}, False),
+    "inbox.processes": ("GET", "/processes/", set(STAFF), False),
+    "inbox.process": ("GET", "/processes/{instance}", set(STAFF), False),
+    "inbox.diagram": ("GET", "/processes/{instance}/diagram.bpmn", set(STAFF), False),
+    "inbox.retry": ("POST", "/processes/{instance}/retry", {"admin"}, False),
+    "inbox.history": ("GET", "/processes/history", {"auditor", "admin"}, False),
 }
 PUBLIC = {"auth.login", "auth.language", "healthz", "static"}
 
@@ -49,7 +105,65 @@ def test_every_view_declares_a_policy(app):
 def _url(template: str, network, scope: str) -> str:
     partner = network.partners["A1A" if scope == "own" else "B1"]
     contract = network.contracts["C-A1A" if scope == "own" else "C-B1"]
-    return template.format(partner=partner, contract=contract)
+    _validated_period(template)
+    return template.format(partner=partner, contract=contract, **_plan_objects(template),
+                           **_batch_objects(template), **_cycle_objects(template))
+
+
+def _validated_period(template: str) -> None:
+    """Partners see a period's lines once it is validated: make February 2026 so for the lines page."""
+    if "/partners/" not in template or not template.startswith("/runs/2026-02"):
+        return
+    from app.models import CommissionPeriod
+    from app.models import PeriodStatus
+
+    db.session.add(CommissionPeriod(month=date(2026, 2, 1), status=PeriodStatus.VALIDATED))
+    db.session.commit()
+
+
+def _cycle_objects(template: str) -> dict:
+    """Fill "{task}" / "{instance}": the cycle of a period waiting on its back-office "load data" task."""
+    if "{task}" not in template and "{instance}" not in template:
+        return {}
+    import workflows
+    from app.models import User
+    from app.services import cycle
+
+    backoffice = db.session.scalar(db.select(User).where(User.username == "backoffice"))
+    info = cycle.start_cycle(db.session, backoffice, date(2026, 2, 1))
+    db.session.commit()
+    [task] = workflows.ready_tasks(db.session, instance_id=info.id)
+    return {"task": task.id, "instance": info.id}
+
+
+PERMISSION_PLAN = """
+plan_id: perm-plan
+version: 1
+name: Permission plan
+valid_from: 2026-01-01
+components:
+  - {kind: one_off, id: activation, rate_table: [{amount: "50.00"}]}
+"""
+
+
+def _batch_objects(template: str) -> dict:
+    """Fill "{batch}": an imported batch (importing it again is refused with a redirect)."""
+    if "{batch}" not in template:
+        return {}
+    batch = ImportBatch(source="billing_lines", file_name="permission.csv", sha256="0" * 64, status="imported")
+    db.session.add(batch)
+    db.session.commit()
+    return {"batch": batch.id}
+
+
+def _plan_objects(template: str) -> dict:
+    """Fill "{plan}" / "{assignment}": a draft plan with one assignment, made only for the rows that need one."""
+    if "{plan}" not in template:
+        return {}
+    version, _ = plans.import_yaml(db.session, None, PERMISSION_PLAN)
+    assignment = plans.assign(db.session, None, version.plan, date(2026, 1, 1), group="agent")
+    db.session.commit()
+    return {"plan": version.plan.code, "assignment": assignment.id}
 
 
 @pytest.mark.parametrize("scope", ["own", "other"])
