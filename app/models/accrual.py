@@ -18,13 +18,13 @@ from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import String
-from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
 from sqlalchemy import func
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
 from app.extensions import db
+from app.models.run import LineageColumns
 from app.models.types import Money
 
 SALE = "sale"
@@ -42,7 +42,7 @@ class AccrualPeriod(db.Model):
     events: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class AccrualLine(db.Model):
+class AccrualLine(LineageColumns, db.Model):
     """One provisional line of an open period, with the lineage of a commission line."""
 
     __tablename__ = "accrual_line"
@@ -55,31 +55,7 @@ class AccrualLine(db.Model):
     period: Mapped[date] = mapped_column(ForeignKey("accrual_period.month"))
     unit_stage: Mapped[str] = mapped_column(String(10))
     unit_partner_id: Mapped[int] = mapped_column(BigInteger)
-    line_key: Mapped[str] = mapped_column(String(300))
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"))
-    plan_code: Mapped[str] = mapped_column(String(60))
-    plan_version: Mapped[int] = mapped_column(Integer)
-    component_id: Mapped[str] = mapped_column(String(60))
-    component_kind: Mapped[str] = mapped_column(String(30))
-    line_kind: Mapped[str] = mapped_column(String(30))
-    event_date: Mapped[date | None] = mapped_column(Date)
-    amount: Mapped[Decimal] = mapped_column(Money)
-    status: Mapped[str] = mapped_column(String(20))
-    basis: Mapped[str | None] = mapped_column(String(60))
-    basis_value: Mapped[str | None] = mapped_column(String(60))
-    rate: Mapped[str | None] = mapped_column(String(60))
-    tier: Mapped[int | None] = mapped_column(Integer)
-    formula: Mapped[str | None] = mapped_column(Text)
-    inputs: Mapped[str | None] = mapped_column(Text)
-    source_kind: Mapped[str] = mapped_column(String(30))
-    source_ref: Mapped[str] = mapped_column(String(120))
-    source_id: Mapped[int | None] = mapped_column(BigInteger)
-    source_ids: Mapped[str | None] = mapped_column(Text)
-    contract_ref: Mapped[str | None] = mapped_column(String(64))
-    contract_id: Mapped[int | None] = mapped_column(BigInteger)
-    original_line_key: Mapped[str | None] = mapped_column(String(300))
-    hold_until: Mapped[str | None] = mapped_column(String(40))
-    label: Mapped[str | None] = mapped_column(String(200))
 
 
 class AccruedBalance(db.Model):

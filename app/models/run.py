@@ -91,22 +91,14 @@ class CalculationRun(db.Model):
     period: Mapped[CommissionPeriod] = relationship(foreign_keys=[period_id])
 
 
-class CommissionLine(db.Model):
-    """One result line with everything needed to explain it: source, plan version, component, basis, rate.
+class LineageColumns:
+    """The columns that explain a result line: key, plan version and component, basis, rate, source, amount.
 
-    A run writes up to millions of lines in one COPY. Lines are written only by the run service, from inputs it
-    has just read, so the table carries no foreign keys: per-row FK triggers cost about 1 s per 100,000 lines
-    on PostgreSQL, more than the whole computation. One index serves every read (a run's lines by partner).
+    Shared by commission lines (a run's results) and accrual lines (the open period's provisional results), so
+    both explain an amount the same way.
     """
 
-    __tablename__ = "commission_line"
-    __table_args__ = (Index("ix_commission_line_run_partner", "run_id", "partner_id"),)
-
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    run_id: Mapped[int] = mapped_column(Integer)
     line_key: Mapped[str] = mapped_column(String(300))
-    partner_id: Mapped[int] = mapped_column(Integer)
-    period: Mapped[date] = mapped_column(Date)
     plan_code: Mapped[str] = mapped_column(String(60))
     plan_version: Mapped[int] = mapped_column(Integer)
     component_id: Mapped[str] = mapped_column(String(60))
@@ -130,6 +122,23 @@ class CommissionLine(db.Model):
     original_line_key: Mapped[str | None] = mapped_column(String(300))
     hold_until: Mapped[str | None] = mapped_column(String(40))
     label: Mapped[str | None] = mapped_column(String(200))
+
+
+class CommissionLine(LineageColumns, db.Model):
+    """One result line with everything needed to explain it: source, plan version, component, basis, rate.
+
+    A run writes up to millions of lines in one COPY. Lines are written only by the run service, from inputs it
+    has just read, so the table carries no foreign keys: per-row FK triggers cost about 1 s per 100,000 lines
+    on PostgreSQL, more than the whole computation. One index serves every read (a run's lines by partner).
+    """
+
+    __tablename__ = "commission_line"
+    __table_args__ = (Index("ix_commission_line_run_partner", "run_id", "partner_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    run_id: Mapped[int] = mapped_column(Integer)
+    partner_id: Mapped[int] = mapped_column(Integer)
+    period: Mapped[date] = mapped_column(Date)
 
     run: Mapped[CalculationRun] = relationship(primaryjoin="CommissionLine.run_id == CalculationRun.id",
                                                foreign_keys=[run_id])
