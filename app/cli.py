@@ -37,7 +37,7 @@ def logins() -> None:
         roles = ", ".join(sorted(role.value for role in user.roles))
         partner = f" — {user.partner.name} ({user.partner.code})" if user.partner else ""
         click.echo(f"  {username:<14} {roles}{partner}")
-    click.echo("Open http://127.0.0.1:5000 and sign in.")
+    click.echo("Open the address the server prints below and sign in.")
 
 
 plans_cli = AppGroup("plans", help="Commission plans as YAML documents.")

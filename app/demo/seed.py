@@ -47,6 +47,7 @@ from app.extensions import db
 from app.models import AccountingMapping
 from app.models import ImportBatch
 from app.models import User
+from app.services import accrual
 from app.services import audit
 from app.services.accounting import default_accounting_mappings
 
@@ -85,7 +86,11 @@ def seed_demo(scale: float = 1.0, random_seed: int = 2026, echo: Callable[[str],
     # Millions of long-lived small objects: the cyclic garbage collector would only rescan them, again and again.
     gc.disable()
     try:
-        counts = _seed(session, scale, random_seed, echo, Window(today or date.today()))
+        window = Window(today or date.today())
+        counts = _seed(session, scale, random_seed, echo, window)
+        session.commit()
+        # open the current month for accruals, so the dashboards show the accrued commissions live
+        accrual.rebuild(session, window.today.replace(day=1))
         session.commit()
     except BaseException:
         session.rollback()
