@@ -122,3 +122,49 @@ def build_network(session: Session) -> Network:
         net.users[username] = _user(session, username, partner.name, [Role.PARTNER], partner.id)
     session.commit()
     return net
+
+
+# Two small plans used across the app tests: agents earn 50.00 per activated electricity contract and
+# 0.004 per kWh billed; agencies earn 10% of their level-1 downline's lines.
+AGENTS_PLAN = """
+plan_id: agents-test
+version: 1
+name: Agenti test
+valid_from: 2026-01-01
+components:
+  - kind: one_off
+    id: activation
+    filter: {product: [electricity]}
+    rate_table:
+      - amount: "50.00"
+  - kind: recurring
+    id: consumption
+    basis: volume
+    months: 12
+    rate_table:
+      - rate: "0.004"
+"""
+
+OVERRIDE_PLAN = """
+plan_id: agencies-test
+version: 1
+name: Agenzie test
+valid_from: 2026-01-01
+components:
+  - kind: override
+    id: override
+    of_plans: [agents-test]
+    levels:
+      - {level: 1, rate: "0.10"}
+"""
+
+
+def publish_test_plans(session: Session) -> None:
+    """Publish the two test plans and assign them from 2026-01-01 (agents and sub-agents; agencies); commit."""
+    from app.services import plans
+
+    for text, groups in ((AGENTS_PLAN, ("agent", "sub_agent")), (OVERRIDE_PLAN, ("agency",))):
+        version, _ = plans.import_yaml(session, None, text, publish=True)
+        for group in groups:
+            plans.assign(session, None, version.plan, date(2026, 1, 1), group=group)
+    session.commit()

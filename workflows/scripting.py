@@ -93,7 +93,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         return True
 
     def call_service(self, context, **kwargs):
-        raise NotImplementedError("service tasks run through the operation registry, not the environment")
+        raise RuntimeError("service tasks run through the operation registry, never through the script environment")
 
 
 def _text(value) -> str:
@@ -131,7 +131,7 @@ class RestrictedScriptEngine(PythonScriptEngine):
             raise ScriptError(_element(task), "script", script, exc) from exc
 
     def call_service(self, task, **kwargs):
-        raise NotImplementedError("service tasks run through the operation registry")
+        raise RuntimeError("service tasks run through the operation registry, never through the script engine")
 
 
 def _element(task) -> str:

@@ -13,9 +13,7 @@ import workflows
 from app.extensions import db
 from app.models import User
 from app.services import cycle
-from app.services import plans
-from tests.app.runs.conftest import AGENTS_PLAN
-from tests.app.runs.conftest import OVERRIDE_PLAN
+from tests.factories import publish_test_plans
 from workflows import worker
 
 PERIOD = "2026-02"
@@ -25,11 +23,7 @@ T0 = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def planned(app, network):
-    for text, groups in ((AGENTS_PLAN, ("agent", "sub_agent")), (OVERRIDE_PLAN, ("agency",))):
-        version, _ = plans.import_yaml(db.session, None, text, publish=True)
-        for group in groups:
-            plans.assign(db.session, None, version.plan, date(2026, 1, 1), group=group)
-    db.session.commit()
+    publish_test_plans(db.session)
     return network
 
 

@@ -17,50 +17,16 @@ from app.models import Plan
 from app.models import RunStatus
 from app.services import plans
 from app.services.calculation import runner
+from tests.factories import publish_test_plans
 
 FEBRUARY = date(2026, 2, 1)
 MARCH = date(2026, 3, 1)
 
-AGENTS_PLAN = """
-plan_id: agents-test
-version: 1
-name: Agenti test
-valid_from: 2026-01-01
-components:
-  - kind: one_off
-    id: activation
-    filter: {product: [electricity]}
-    rate_table:
-      - amount: "50.00"
-  - kind: recurring
-    id: consumption
-    basis: volume
-    months: 12
-    rate_table:
-      - rate: "0.004"
-"""
-
-OVERRIDE_PLAN = """
-plan_id: agencies-test
-version: 1
-name: Agenzie test
-valid_from: 2026-01-01
-components:
-  - kind: override
-    id: override
-    of_plans: [agents-test]
-    levels:
-      - {level: 1, rate: "0.10"}
-"""
 
 
 @pytest.fixture
 def planned(app, network):
-    for text, groups in ((AGENTS_PLAN, ("agent", "sub_agent")), (OVERRIDE_PLAN, ("agency",))):
-        version, _ = plans.import_yaml(db.session, None, text, publish=True)
-        for group in groups:
-            plans.assign(db.session, None, version.plan, date(2026, 1, 1), group=group)
-    db.session.commit()
+    publish_test_plans(db.session)
     return network
 
 
