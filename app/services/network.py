@@ -118,3 +118,6 @@ def move_partner(session: Session, user, partner_id: int, new_parent_id: int | N
         session, user, "partner.moved", "partner", partner_id,
         before={"parent_id": before}, after={"parent_id": new_parent_id, "valid_from": valid_from.isoformat()},
     )
+    from app.services import accrual  # the upline earning overrides changed: keep open accruals current
+
+    accrual.on_partner_moved(session, partner_id)
