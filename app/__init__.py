@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.reports import bp as reports_bp
     from app.runs import bp as runs_bp
     from app.settings import bp as settings_bp
+    from app.statements import bp as statements_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
@@ -83,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(inbox_bp)
+    app.register_blueprint(statements_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -82,6 +82,9 @@ MATRIX = {
     "inbox.diagram": ("GET", "/processes/{instance}/diagram.bpmn", set(STAFF), False),
     "inbox.retry": ("POST", "/processes/{instance}/retry", {"admin"}, False),
     "inbox.history": ("GET", "/processes/history", {"auditor", "admin"}, False),
+    "statements.period": ("GET", "/statements/2026-02", set(STAFF), False),
+    "statements.detail": ("GET", "/statements/2026-02/partners/{partner}", ALL, True),
+    "statements.workbook": ("GET", "/statements/2026-02/partners/{partner}.xlsx", ALL, True),
 }
 PUBLIC = {"auth.login", "auth.language", "healthz", "static"}
 
@@ -106,6 +109,7 @@ def _url(template: str, network, scope: str) -> str:
     partner = network.partners["A1A" if scope == "own" else "B1"]
     contract = network.contracts["C-A1A" if scope == "own" else "C-B1"]
     _validated_period(template)
+    _published_statements(template)
     return template.format(partner=partner, contract=contract, **_plan_objects(template),
                            **_batch_objects(template), **_cycle_objects(template))
 
@@ -118,6 +122,24 @@ def _validated_period(template: str) -> None:
     from app.models import PeriodStatus
 
     db.session.add(CommissionPeriod(month=date(2026, 2, 1), status=PeriodStatus.VALIDATED))
+    db.session.commit()
+
+
+def _published_statements(template: str) -> None:
+    """Statements exist once a validated period is published: publish February 2026 for the statement pages."""
+    if not template.startswith("/statements/"):
+        return
+    from app.models import CommissionPeriod
+    from app.models import PeriodStatus
+    from app.services.calculation import runner
+    from app.services.statements import publishing
+    from tests.factories import publish_test_plans
+
+    publish_test_plans(db.session)
+    runner.run_period(db.session, None, date(2026, 2, 1))
+    period = db.session.scalar(db.select(CommissionPeriod).where(CommissionPeriod.month == date(2026, 2, 1)))
+    period.status = PeriodStatus.VALIDATED
+    publishing.publish(db.session, None, date(2026, 2, 1))
     db.session.commit()
 
 

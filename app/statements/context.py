@@ -1,0 +1,64 @@
+"""What a statement page and its workbook show: the statement, its lines by component, explained, and its
+adjustments. Both take their data from ``statement_context`` so the screen and the file cannot drift apart."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from itertools import groupby
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import CommissionLine
+from app.models import CommissionPeriod
+from app.models import Statement
+from app.models.statement import Adjustment
+from app.services.calculation import results
+from app.services.calculation.explain import explain
+from calc.money import ZERO
+
+
+@dataclass(frozen=True)
+class LineGroup:
+    """The lines of one plan component in a statement, with their subtotal."""
+
+    plan_code: str
+    plan_version: int
+    component_id: str
+    lines: list[CommissionLine]
+
+    @property
+    def label(self) -> str:
+        return self.lines[0].label or self.component_id
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+    @property
+    def held(self) -> Decimal:
+        return sum((line.amount for line in self.lines if line.status == "held"), ZERO)
+
+
+def published(session: Session, month: date, partner_id: int) -> Statement | None:
+    """Return the partner's published statement of ``month``, if any."""
+    return session.scalar(select(Statement).join(CommissionPeriod, Statement.period_id == CommissionPeriod.id)
+                          .where(CommissionPeriod.month == month, Statement.partner_id == partner_id))
+
+
+def of_period(session: Session, month: date) -> list[Statement]:
+    """Return the published statements of ``month``, by partner id."""
+    return list(session.scalars(select(Statement).join(CommissionPeriod, Statement.period_id == CommissionPeriod.id)
+                                .where(CommissionPeriod.month == month).order_by(Statement.partner_id)))
+
+
+def statement_context(session: Session, statement: Statement) -> dict:
+    """Return the statement with its line groups, their explanations and its adjustments."""
+    lines = list(session.scalars(results.partner_lines(statement.run_id, statement.partner_id)))
+    groups = [LineGroup(key[0], key[1], key[2], list(group))
+              for key, group in groupby(lines, key=lambda ln: (ln.plan_code, ln.plan_version, ln.component_id))]
+    adjustments = list(session.scalars(select(Adjustment).where(Adjustment.statement_id == statement.id)
+                                       .order_by(Adjustment.sequence, Adjustment.id)))
+    return {"statement": statement, "partner": statement.partner, "label": statement.period.label,
+            "groups": groups, "explanations": explain(session, lines), "adjustments": adjustments,
+            "fatturapa": (statement.tax_detail or {}).get("fatturapa", {})}
