@@ -8,6 +8,7 @@ the whole page) and not to restore history after a cache miss. Every response th
 import json
 
 from flask import make_response
+from flask import redirect
 from flask import render_template
 from flask import request
 
@@ -27,3 +28,12 @@ def render(page_template: str, partial_template: str | None = None, /, *, status
     if trigger:
         response.headers["HX-Trigger"] = trigger if isinstance(trigger, str) else json.dumps(trigger)
     return response
+
+
+def see_other(url: str):
+    """Redirect after a POST: 303 for a browser, ``HX-Redirect`` for HTMX (which would swap a followed 303)."""
+    if wants_fragment():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, code=303)

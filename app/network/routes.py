@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.htmx import render
+from app.htmx import see_other
 from app.models import Contract
 from app.models import ContractStatus
 from app.models import Partner
@@ -108,7 +109,7 @@ def partner_edit(partner_id: int):
         if partners.update_details(db.session, current_user, partner, form.data):
             db.session.commit()
             flash(_("Partner details saved."), "success")
-        return redirect(url_for("network.partner_detail", partner_id=partner.id), code=303)
+        return see_other(url_for("network.partner_detail", partner_id=partner.id))
     status = 422 if form.errors else 200
     return render("network/partner_edit.html", "network/_partner_form.html", form=form, partner=partner,
                   status=status)
@@ -170,7 +171,7 @@ def fiscal_profiles(partner_id: int):
             fiscal.change_profile(db.session, current_user, partner, form.valid_from.data, form.data)
             db.session.commit()
             flash(_("Fiscal profile saved from %(day)s.", day=form.valid_from.data.isoformat()), "success")
-            return redirect(url_for("network.fiscal_profiles", partner_id=partner.id), code=303)
+            return see_other(url_for("network.fiscal_profiles", partner_id=partner.id))
         except fiscal.FiscalProfileError as exc:
             db.session.rollback()
             form.fiscal_category.errors.append(str(exc))

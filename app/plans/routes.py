@@ -7,8 +7,6 @@ from flask import Response
 from flask import abort
 from flask import current_app
 from flask import flash
-from flask import make_response
-from flask import redirect
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
@@ -17,7 +15,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.htmx import render
-from app.htmx import wants_fragment
+from app.htmx import see_other
 from app.models import Plan
 from app.models import PlanAssignment
 from app.models import PlanStatus
@@ -39,15 +37,6 @@ from calc.plan import PlanError
 
 READERS = (Role.ADMIN, Role.SALES_MANAGER, Role.BACKOFFICE, Role.BACKOFFICE_LEAD, Role.FINANCE, Role.AUDITOR)
 EDITORS = (Role.ADMIN, Role.SALES_MANAGER)
-
-
-def see_other(url: str):
-    """Redirect after a POST: 303 for a browser, ``HX-Redirect`` for HTMX (which would swap a followed 303)."""
-    if wants_fragment():
-        response = make_response("", 204)
-        response.headers["HX-Redirect"] = url
-        return response
-    return redirect(url, code=303)
 
 
 def _plan(code: str) -> Plan:

@@ -71,3 +71,12 @@ def test_pagination_links_between_pages(app, client, auth, network):
     assert second.status_code == 200
     body = second.get_data(as_text=True)
     assert "Pagina 2 di 3" in body and "page=1" in body and "page=3" in body
+
+
+def test_htmx_form_post_redirects_with_hx_redirect(client, auth, network):
+    auth.login("backoffice")
+    partner_id = network.partners["A1"]
+    response = client.post(f"/partners/{partner_id}/edit", headers={"HX-Request": "true"},
+                           data={"csrf_token": auth.csrf(), "email": "a1@example.it"})
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == f"/partners/{partner_id}"
