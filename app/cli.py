@@ -45,11 +45,10 @@ calc_cli = AppGroup("calc", help="Calculation runs.")
 
 
 def _month(value: str):
-    from datetime import date
+    from calc.inputs import period_from_text
 
     try:
-        year, month = value.split("-")
-        return date(int(year), int(month), 1)
+        return period_from_text(value)
     except ValueError as exc:
         raise click.BadParameter(f"{value!r} is not a period like 2026-03") from exc
 

@@ -189,6 +189,18 @@ def first_of_month(day: date) -> date:
     return day.replace(day=1)
 
 
+def months_before(day: date, count: int) -> date:
+    """Return the first day of the month ``count`` months before ``day``'s month."""
+    index = day.year * 12 + day.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def period_from_text(text: str) -> date:
+    """Return the first day of the period written ``YYYY-MM``; raise ValueError for anything else."""
+    year, month = text.split("-")
+    return date(int(year), int(month), 1)
+
+
 def next_month(day: date) -> date:
     """Return the first day of the month after ``day``."""
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)

@@ -69,13 +69,13 @@ def _component_lines(plan: Plan, component, run: Run, earlier: pl.LazyFrame) -> 
     return apply_holds(frame, run, component.hold)
 
 
-def _so_far(parts: list[pl.DataFrame]) -> pl.LazyFrame:
+def so_far(parts: list[pl.DataFrame]) -> pl.LazyFrame:
     """Return the lines produced so far as one lazy frame (filters run per part; nothing is copied whole)."""
     return pl.concat([part.lazy() for part in parts]) if parts else empty_lines().lazy()
 
 
-def _stage(stage: str, plans: Sequence[Plan], run: Run, parts: list[pl.DataFrame]) -> list[pl.DataFrame]:
-    earlier = _so_far(parts)
+def run_stage(stage: str, plans: Sequence[Plan], run: Run, parts: list[pl.DataFrame]) -> list[pl.DataFrame]:
+    earlier = so_far(parts)
     return parts + [
         _component_lines(plan, component, run, earlier)
         for plan in plans
@@ -84,8 +84,8 @@ def _stage(stage: str, plans: Sequence[Plan], run: Run, parts: list[pl.DataFrame
     ]
 
 
-def _limits(plans: Sequence[Plan], run: Run, parts: list[pl.DataFrame]) -> list[pl.DataFrame]:
-    earlier = _so_far(parts)
+def limit_stage(plans: Sequence[Plan], run: Run, parts: list[pl.DataFrame]) -> list[pl.DataFrame]:
+    earlier = so_far(parts)
     produced = [
         complete(limit_lines(plan, run, earlier), period=run.period, plan_id=plan.plan_id,
                  plan_version=plan.version, component_id="limits", component_kind="limits")
@@ -112,10 +112,10 @@ def calculate(
     run = prepare(period, inputs, prior_lines)
     parts: list[pl.DataFrame] = []
     for stage in ("reward", "clawback", "override"):
-        parts = _stage(stage, plans, run, parts)
-    parts.append(complete(releases(run, _so_far(parts))))
-    parts = _limits(plans, run, parts)
-    parts = _stage("pay", plans, run, parts)
+        parts = run_stage(stage, plans, run, parts)
+    parts.append(complete(releases(run, so_far(parts))))
+    parts = limit_stage(plans, run, parts)
+    parts = run_stage("pay", plans, run, parts)
     lines = check_lineage(pl.concat(parts, how="vertical"))
     return Result(period=period, lines=lines, statements=summarize(lines))
 

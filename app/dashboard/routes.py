@@ -12,6 +12,7 @@ from app.security import EVERYONE
 from app.security import requires
 from app.security import visible_partner_ids
 from app.services import dashboard
+from calc.inputs import months_before
 
 
 def dashboard_context(user, today: date) -> dict:
@@ -25,7 +26,7 @@ def dashboard_context(user, today: date) -> dict:
         "activations": dashboard.activations_by_month(db.session, scope, today),
     }
     if user.has_role(Role.SALES_MANAGER, Role.PARTNER, Role.BACKOFFICE_LEAD):
-        context["top_sellers"] = dashboard.top_sellers(db.session, scope, dashboard.month_start(today, 2))
+        context["top_sellers"] = dashboard.top_sellers(db.session, scope, months_before(today, 2))
     if user.has_role(Role.FINANCE, Role.ADMIN):
         context["billed"] = dashboard.billed_by_month(db.session, today)
     if user.has_role(Role.AUDITOR, Role.ADMIN):

@@ -32,6 +32,7 @@ from app.security import requires
 from app.services.calculation import jobs
 from app.services.calculation import results
 from app.services.calculation.explain import explain
+from calc.inputs import period_from_text
 
 READERS = (Role.ADMIN, Role.BACKOFFICE, Role.BACKOFFICE_LEAD, Role.SALES_MANAGER, Role.FINANCE, Role.AUDITOR)
 RUNNERS = (Role.ADMIN, Role.BACKOFFICE, Role.BACKOFFICE_LEAD)
@@ -40,8 +41,7 @@ LINES_PER_PAGE = 100
 
 def _month(value: str) -> date:
     try:
-        year, month = value.split("-")
-        return date(int(year), int(month), 1)
+        return period_from_text(value)
     except ValueError:
         abort(404)
 

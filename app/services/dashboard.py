@@ -14,6 +14,7 @@ from app.models import Contract
 from app.models import ContractStatus
 from app.models import Partner
 from app.models import User
+from calc.inputs import months_before
 
 
 @dataclass(frozen=True)
@@ -24,12 +25,6 @@ class MonthFigure:
 
 def _scoped(query, column, scope: set[int] | None):
     return query if scope is None else query.where(column.in_(scope))
-
-
-def month_start(day: date, months_back: int = 0) -> date:
-    """Return the first day of the month ``months_back`` months before ``day``'s month."""
-    index = day.year * 12 + day.month - 1 - months_back
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def partner_counts(session: Session, scope: set[int] | None) -> dict[str, int]:
@@ -47,25 +42,25 @@ def contract_counts(session: Session, scope: set[int] | None) -> dict[str, int]:
 
 def activations_by_month(session: Session, scope: set[int] | None, today: date, months: int = 12) -> list[MonthFigure]:
     """Return activations per month over the last ``months`` months, oldest first."""
-    first = month_start(today, months - 1)
+    first = months_before(today, months - 1)
     query = select(Contract.activated_on).where(Contract.is_current, Contract.activated_on >= first)
     per_month: dict[date, int] = {}
     for (activated_on,) in session.execute(_scoped(query, Contract.partner_id, scope)):
         key = activated_on.replace(day=1)
         per_month[key] = per_month.get(key, 0) + 1
-    return [MonthFigure(month_start(today, k), per_month.get(month_start(today, k), 0)) for k in range(months - 1, -1, -1)]
+    return [MonthFigure(months_before(today, k), per_month.get(months_before(today, k), 0)) for k in range(months - 1, -1, -1)]
 
 
 def billed_by_month(session: Session, today: date, months: int = 6) -> list[MonthFigure]:
     """Return the amount billed per month over the last ``months`` months, oldest first."""
-    first = month_start(today, months - 1)
+    first = months_before(today, months - 1)
     rows = session.execute(
         select(BillingLine.period_start, func.sum(BillingLine.amount_billed))
         .where(BillingLine.is_current, BillingLine.period_start >= first)
         .group_by(BillingLine.period_start)
     )
     totals = {start.replace(day=1): Decimal(total or 0) for start, total in rows}
-    return [MonthFigure(month_start(today, k), totals.get(month_start(today, k), Decimal("0.00")))
+    return [MonthFigure(months_before(today, k), totals.get(months_before(today, k), Decimal("0.00")))
             for k in range(months - 1, -1, -1)]
 
 

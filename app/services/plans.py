@@ -40,6 +40,7 @@ from app.models.run import CalculationRun
 from app.models.run import CommissionLine
 from app.models.run import CommissionPeriod
 from app.services import audit
+from calc.inputs import first_of_month
 from calc.plan import Plan as PlanDocument
 from calc.plan import PlanError
 from calc.plan import plan_from_dict
@@ -315,14 +316,10 @@ def runs_using(session: Session, version: PlanVersion) -> list[CalculationRun]:
                           CommissionLine.plan_code == version.plan.code,
                           CommissionLine.plan_version == version.version)
     query = (select(CalculationRun).join(CommissionPeriod, CommissionPeriod.id == CalculationRun.period_id)
-             .where(CommissionPeriod.month >= _month_start(version.valid_from), used)
+             .where(CommissionPeriod.month >= first_of_month(version.valid_from), used)
              .options(selectinload(CalculationRun.period))
              .order_by(CommissionPeriod.month.desc(), CalculationRun.version.desc()))
     return list(session.scalars(query))
-
-
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,14 @@ from app.statements import bp
 from app.statements import context as statements
 from app.statements.workbook import to_xlsx
 from app.statements.workbook import totals_rows
+from calc.inputs import period_from_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _month(value: str) -> date:
     try:
-        year, month = value.split("-")
-        return date(int(year), int(month), 1)
+        return period_from_text(value)
     except ValueError:
         abort(404)
 

@@ -23,9 +23,9 @@ from calc.holds import releases
 from calc.inputs import RunInputs
 from calc.lineage import complete
 from calc.lineage import empty_lines
-from calc.pipeline import _limits as limit_stage
-from calc.pipeline import _so_far as so_far
-from calc.pipeline import _stage as stage_lines
+from calc.pipeline import limit_stage
+from calc.pipeline import run_stage as stage_lines
+from calc.pipeline import so_far
 from calc.plan.model import Limits
 from calc.plan.model import Plan
 from calc.plan.model import kind_of

@@ -18,16 +18,12 @@ from app.models.run import CommissionPeriod
 from app.models.run import PeriodStatus
 from app.services.calculation import inputs as run_inputs
 from app.services.calculation import lines as stored_lines
+from calc.inputs import months_before
 from calc.lineage import empty_lines
 from calc.pipeline import recalculate
 from calc.plan import Plan as PlanDocument
 
 LOOKBACK_MONTHS = 12
-
-
-def _months_before(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 - count
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def corrected_periods(session: Session, month: date) -> list[CommissionPeriod]:
@@ -46,7 +42,7 @@ def corrected_periods(session: Session, month: date) -> list[CommissionPeriod]:
         or_(PlanVersion.valid_to.is_(None), PlanVersion.valid_to > CommissionPeriod.month))
     return list(session.scalars(select(CommissionPeriod).where(
         CommissionPeriod.status == PeriodStatus.APPROVED, CommissionPeriod.month < month,
-        CommissionPeriod.month >= _months_before(month, LOOKBACK_MONTHS),
+        CommissionPeriod.month >= months_before(month, LOOKBACK_MONTHS),
         or_(data_changed, plan_changed)).order_by(CommissionPeriod.month)))
 
 
