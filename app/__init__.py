@@ -15,6 +15,7 @@ from app.extensions import csrf
 from app.extensions import db
 from app.extensions import htmx_ext
 from app.extensions import login_manager
+from app.extensions import mail
 from app.extensions import migrate
 from app.i18n import select_locale
 
@@ -31,6 +32,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
     csrf.init_app(app)
+    mail.init_app(app)
     htmx_ext.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     _init_login(app)

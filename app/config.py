@@ -28,6 +28,17 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     PAGE_SIZE = 50
     REDIS_URL = os.environ.get("REDIS_URL")
+    # E-mail: SMTP when MAIL_SERVER is set; otherwise each message is written to MAIL_FILE_PATH (the demo's outbox)
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes")
+    MAIL_TIMEOUT = 10
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Mandato <noreply@mandato.local>")
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or ("smtp" if MAIL_SERVER else "file")
+    MAIL_FILE_PATH = os.environ.get("MAIL_FILE_PATH") or str(ROOT / "instance" / "outbox")
 
 
 class TestConfig(Config):
@@ -36,3 +47,4 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test"
     SERVER_NAME = "localhost"
+    MAIL_BACKEND = "locmem"  # kept in memory; the smtp_server fixture switches a test to a real SMTP server

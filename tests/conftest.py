@@ -1,11 +1,15 @@
 """Shared fixtures: an app on a real, migrated database (SQLite always, PostgreSQL when TEST_DATABASE_URL is set),
 a client, a CLI runner, a small partner network and an ``auth`` helper that signs in as a demo role."""
 
+import email
+import email.policy
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask.ctx import _cv_app
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine
@@ -177,3 +181,32 @@ def auth(client):
 def network_ids(network) -> Network:
     """The test network (alias that reads better in service tests)."""
     return network
+
+
+class SmtpInbox:
+    """What a local SMTP server received: ``messages`` are parsed ``email.message.EmailMessage`` objects."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's handler protocol)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(app):
+    """Start a real SMTP server on a free local port and point the app's mail at it for this test."""
+    inbox = SmtpInbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
+    try:
+        yield inbox
+    finally:
+        controller.stop()
