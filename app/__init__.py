@@ -64,6 +64,7 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accruals import bp as accruals_bp
     from app.audit import bp as audit_bp
+    from app.batches import bp as batches_bp
     from app.auth import bp as auth_bp
     from app.dashboard import bp as dashboard_bp
     from app.imports import bp as imports_bp
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(batches_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(runs_bp)

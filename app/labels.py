@@ -33,6 +33,15 @@ STATUS_LABELS = {
 }
 
 
+BATCH_STATUS_LABELS = {
+    "draft": _l("Waiting for approval"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "issued": _l("Issued"),
+    "exported": _l("Exported to accounting"),
+}
+
+
 def role_label(role: Role) -> str:
     return str(ROLE_LABELS.get(role, role.value))
 
@@ -45,7 +54,12 @@ def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
 
 
-TEMPLATE_GLOBALS = {"role_label": role_label, "kind_label": kind_label, "status_label": status_label}
+def batch_status_label(status: str) -> str:
+    return str(BATCH_STATUS_LABELS.get(status, status))
+
+
+TEMPLATE_GLOBALS = {"role_label": role_label, "kind_label": kind_label, "status_label": status_label,
+                    "batch_status_label": batch_status_label}
 
 # The names of the user tasks in bpmn/*.bpmn, so the catalogue extraction finds them (templates show _(title)).
 TASK_TITLES = (

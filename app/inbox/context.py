@@ -6,9 +6,11 @@ template context of the task's partial.
 
 from sqlalchemy import select
 
+from app.batches.context import batch_context
 from app.models import CalculationRun
 from app.models import Partner
 from app.models import Statement
+from app.models.invoice import InvoiceBatch
 from app.services import cycle
 from app.services import cycle_quality
 
@@ -18,6 +20,12 @@ IMPORT_SOURCES = ("contracts", "billing_lines", "service_orders")
 def plain(session, task, data: dict) -> dict:
     """Return no extra context."""
     return {}
+
+
+def batch(session, task, data: dict) -> dict:
+    """Return the cycle's invoice batch with its totals and changes against the previous period."""
+    row = session.get(InvoiceBatch, data.get("invoice_batch_id") or 0)
+    return batch_context(row) if row is not None else {"batch": None}
 
 
 def data_issues(session, task, data: dict) -> dict:

@@ -142,6 +142,6 @@ REGISTRY: dict[str, TaskPage] = {
     "resolve_disputes": TaskPage(ResolveDisputesForm, "inbox/forms/_simple.html", context.statement),
     "follow_up_escalation": TaskPage(FollowUpEscalationForm, "inbox/forms/_simple.html", context.statement),
     "dispute_outcome": TaskPage(DisputeOutcomeForm, "inbox/forms/_simple.html", context.statement),
-    "approve_invoice_batch": TaskPage(ApproveInvoiceBatchForm, "inbox/forms/_simple.html", context.plain),
-    "rework_batch": TaskPage(ReworkBatchForm, "inbox/forms/_simple.html", context.plain),
+    "approve_invoice_batch": TaskPage(ApproveInvoiceBatchForm, "inbox/forms/_invoice_batch.html", context.batch),
+    "rework_batch": TaskPage(ReworkBatchForm, "inbox/forms/_invoice_batch.html", context.batch),
 }

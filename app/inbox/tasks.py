@@ -10,6 +10,8 @@ import workflows
 from app.models import Role
 from app.models import User
 from app.services import cycle
+from app.services.batches import approval
+from app.services.batches import building
 from workflows import clock
 
 
@@ -56,6 +58,14 @@ def error_message(exc: workflows.WorkflowError) -> str:
     return _("The task could not be completed: %(error)s", error=str(exc))
 
 
+def refusal_message(exc) -> str:
+    """Return the segregation-of-duties refusal a finance user reads."""
+    if exc.reason == "validated":
+        return _("Segregation of duties: you validated the calculation of this period, so another finance user "
+                 "must decide this batch.")
+    return _("Segregation of duties: you prepared this batch, so another finance user must decide it.")
+
+
 def not_open_message(session, task: workflows.HumanTaskInfo) -> str:
     """Return why a task no longer waits for anyone."""
     if task.status == "completed":
@@ -69,7 +79,10 @@ def complete(session, user, task: workflows.HumanTaskInfo, data: dict) -> tuple[
     try:
         cycle.complete(session, user, task, data)
         session.commit()
-    except (workflows.WorkflowError, cycle.CycleError) as exc:
+    except approval.SegregationOfDuties as exc:
+        session.rollback()
+        return False, refusal_message(exc)
+    except (workflows.WorkflowError, cycle.CycleError, building.BatchError) as exc:
         session.rollback()
         return False, error_message(exc) if isinstance(exc, workflows.WorkflowError) else str(exc)
     return True, _("Done: %(task)s.", task=task.title)

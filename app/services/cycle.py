@@ -1,8 +1,8 @@
 """The commission cycle of a period: starting it, the operations its BPMN service tasks call, and validation.
 
 ``register_operations`` makes ``data_quality_check``, ``run_calculation`` (in the background, with progress) and
-``publish_statements`` callable from ``bpmn/commission_cycle.bpmn``. The invoicing operations
-(``build_invoice_batch``, ``issue_invoices``, ``export_accounting``) are registered by the invoicing services.
+``publish_statements`` callable from ``bpmn/commission_cycle.bpmn``, with the invoicing operations of
+``app.services.batches.operations`` (``build_invoice_batch``, ``issue_invoices``, ``export_accounting``).
 Operations receive the ``ProcessInstanceInfo`` and the task data, and return ids, counts and decisions only.
 """
 
@@ -25,6 +25,7 @@ from app.models import User
 from app.services import audit
 from app.services import cycle_quality
 from app.services import settings
+from app.services.batches import operations as batch_operations
 from app.services.calculation import results
 from app.services.calculation import runner
 from app.services.statements import publishing
@@ -53,6 +54,7 @@ def register_operations() -> None:
     workflows.register_operation("data_quality_check", data_quality_check)
     workflows.register_operation("run_calculation", run_calculation, background=True)
     workflows.register_operation("publish_statements", publish_statements)
+    batch_operations.register()
 
 
 def cycle_variables(session: Session, month: date) -> dict:
@@ -129,11 +131,18 @@ def validate_period(session: Session, user, month: date) -> CommissionPeriod:
 
 def complete(session: Session, user, task: workflows.HumanTaskInfo, data: dict) -> workflows.ProcessInstanceInfo:
     """Complete a task with its form data; approving a calculation first validates the period."""
+    is_open = workflows.get_task(session, task.id).status == "open"
     approving = task.bpmn_id == "validate_calculation" and data.get("validation") == "approve"
-    if approving and workflows.get_task(session, task.id).status == "open":
+    if approving and is_open:
         # validated before the task completes: publishing (run on completion) needs a validated period; if the
         # completion is refused, the caller rolls back both
         validate_period(session, user, month_of(task.period))
+    if task.bpmn_id == "finance_approval" and is_open:
+        # finance's decision (segregation of duties checked) before the cycle goes on to issue or to rework
+        batch_operations.decide(session, user, workflows.task_data(session, task.id), data.get("approval"),
+                                data.get("reason"))
+    if task.bpmn_id == "rework_batch":
+        data = {**data, "reworked_by": user.id}  # the preparer of the rebuilt batch, who cannot approve it
     return workflows.complete_task(session, task.id, user, data)
 
 

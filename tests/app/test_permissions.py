@@ -19,6 +19,7 @@ EDITORS = {"admin", "backoffice", "lead"}
 IMPORT_VIEWERS = EDITORS | {"finance", "auditor"}
 REPORT_VIEWERS = {"admin", "lead", "finance", "auditor"}
 SETTINGS_MANAGERS = {"admin", "finance"}
+BATCH_READERS = {"admin", "backoffice", "lead", "finance", "auditor"}
 
 # endpoint -> (method, path template, who may call it, scoped to the partner's downline)
 # "{partner}" / "{contract}" are filled with the partner user's own (A1A, in its downline) or another's (B1).
@@ -85,6 +86,8 @@ MATRIX = {
     "statements.period": ("GET", "/statements/2026-02", set(STAFF), False),
     "statements.detail": ("GET", "/statements/2026-02/partners/{partner}", ALL, True),
     "statements.workbook": ("GET", "/statements/2026-02/partners/{partner}.xlsx", ALL, True),
+    "batches.index": ("GET", "/batches/", BATCH_READERS, False),
+    "batches.detail": ("GET", "/batches/{invoice_batch}", BATCH_READERS, False),
 }
 PUBLIC = {"auth.login", "auth.language", "healthz", "static"}
 
@@ -111,7 +114,8 @@ def _url(template: str, network, scope: str) -> str:
     _validated_period(template)
     _published_statements(template)
     return template.format(partner=partner, contract=contract, **_plan_objects(template),
-                           **_batch_objects(template), **_cycle_objects(template))
+                           **_batch_objects(template), **_cycle_objects(template),
+                           **_invoice_batch_objects(template))
 
 
 def _validated_period(template: str) -> None:
@@ -156,6 +160,23 @@ def _cycle_objects(template: str) -> dict:
     db.session.commit()
     [task] = workflows.ready_tasks(db.session, instance_id=info.id)
     return {"task": task.id, "instance": info.id}
+
+
+def _invoice_batch_objects(template: str) -> dict:
+    """Fill "{invoice_batch}": an empty draft invoice batch of a validated period."""
+    if "{invoice_batch}" not in template:
+        return {}
+    from app.models import CommissionPeriod
+    from app.models import InvoiceBatch
+    from app.models import PeriodStatus
+
+    period = CommissionPeriod(month=date(2026, 3, 1), status=PeriodStatus.VALIDATED)
+    db.session.add(period)
+    db.session.flush()
+    batch = InvoiceBatch(period_id=period.id)
+    db.session.add(batch)
+    db.session.commit()
+    return {"invoice_batch": batch.id}
 
 
 PERMISSION_PLAN = """
