@@ -28,6 +28,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     PAGE_SIZE = 50
     REDIS_URL = os.environ.get("REDIS_URL")
+    # uploaded import files are kept here (default: instance/imports)
+    IMPORT_FOLDER = os.environ.get("IMPORT_FOLDER")
+    # run calculations in the request instead of the job worker (tests and one-off scripts)
+    CALCULATION_INLINE = False
     # E-mail: SMTP when MAIL_SERVER is set; otherwise each message is written to MAIL_FILE_PATH (the demo's outbox)
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
