@@ -1,15 +1,22 @@
 """Accounting mappings: the values the accounting (SAP) export looks up by kind and key.
 
-A vendor number per partner code, a GL account per line kind, a cost centre per territory (Italian region),
-a tax code per VAT and withholding case. Every change is audited.
+A vendor number per partner code, a GL account per line kind (and per posting item: vendor reconciliation,
+input VAT, withholding, ENASARCO, stamp duty), a cost centre per territory (Italian region), a tax code per
+VAT and withholding case. Every change is audited.
 """
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from sqlalchemy import Select
+from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import AccountingMapping
+from app.models import Partner
 from app.services import audit
+from calc.catalogue import LINE_KINDS
 
 KINDS = ("vendor", "gl_account", "cost_centre", "tax_code")
 FIELDS = ["kind", "key", "value", "description"]
@@ -37,6 +44,15 @@ GL_ACCOUNTS = (
     ("enasarco_principal", "6130100", "Contributi ENASARCO a carico preponente"),
     ("firr", "6130200", "Accantonamento FIRR"),
 )
+# GL accounts of the items of a supplier invoice besides its cost lines (see docs/accounting-export.md).
+POSTING_ACCOUNTS = (
+    ("vendor_payable", "2210100", "Debiti verso agenti e procacciatori (riconciliazione fornitori)"),
+    ("vat_input", "1450100", "IVA a credito su acquisti"),
+    ("vat_split_payment", "2450200", "Erario c/IVA da versare in scissione dei pagamenti"),
+    ("withholding", "2410100", "Erario c/ritenute d'acconto da versare"),
+    ("enasarco_agent", "2420100", "ENASARCO c/contributi quota agente da versare"),
+    ("stamp_duty", "6170100", "Imposta di bollo riaddebitata"),
+)
 
 REGION_CODES = (
     ("Abruzzo", "ABR"), ("Basilicata", "BAS"), ("Calabria", "CAL"), ("Campania", "CAM"),
@@ -58,6 +74,53 @@ TAX_CODES = (
 
 class AccountingError(ValueError):
     """An unknown kind, or a key already mapped for its kind."""
+
+
+def gl_keys() -> tuple[str, ...]:
+    """Return every key a GL account is looked up by: the line kinds, dispute adjustments, posting items."""
+    return tuple(dict.fromkeys((*LINE_KINDS, "adjustment", *(key for key, _, _ in POSTING_ACCOUNTS))))
+
+
+def vat_case(tax_detail: dict) -> str:
+    """Return the tax-code key of a statement's VAT case, from the tax detail kept with it."""
+    if tax_detail.get("split_payment"):
+        return "vat_split_payment"
+    nature = (tax_detail.get("fatturapa") or {}).get("vat_nature")
+    if nature:
+        return "vat_flat_rate_" + nature.lower().replace(".", "_")
+    percent = (Decimal(str(tax_detail.get("vat_rate") or "0")) * 100).normalize()
+    return f"vat_ordinary_{percent:f}"
+
+
+def withholding_case(kind: str) -> str:
+    """Return the tax-code key of a withholding kind (RT01, RT02, RT04 for ENASARCO)."""
+    return f"withholding_{kind.lower()}"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Keys of one kind that something needs but no mapping gives: the first few, and how many in all."""
+
+    kind: str
+    keys: list[str]
+    total: int
+
+
+def gaps(session: Session, limit: int = 20) -> list[Gap]:
+    """Return, per kind, the keys without a mapping: partners without vendor number, territories without cost
+    centre, line kinds and posting items without GL account, tax cases without tax code."""
+    mapped = {(kind, key) for kind, key in session.execute(select(AccountingMapping.kind, AccountingMapping.key))}
+    vendor_query = (select(Partner.code).where(Partner.code.not_in(
+        select(AccountingMapping.key).where(AccountingMapping.kind == "vendor"))).order_by(Partner.code))
+    vendors = list(session.scalars(vendor_query.limit(limit)))
+    vendor_total = session.scalar(select(func.count()).select_from(vendor_query.order_by(None).subquery())) or 0
+    territories = sorted(t for t in session.scalars(select(Partner.territory).distinct())
+                         if ("cost_centre", t) not in mapped)
+    accounts = [key for key in gl_keys() if ("gl_account", key) not in mapped]
+    taxes = [key for key, _, _ in TAX_CODES if ("tax_code", key) not in mapped]
+    found = [Gap("vendor", vendors, vendor_total), Gap("cost_centre", territories[:limit], len(territories)),
+             Gap("gl_account", accounts[:limit], len(accounts)), Gap("tax_code", taxes[:limit], len(taxes))]
+    return [gap for gap in found if gap.total]
 
 
 def search(kind: str | None = None, q: str | None = None) -> Select:
@@ -125,9 +188,10 @@ def delete(session: Session, user, mapping: AccountingMapping) -> None:
 
 
 def default_accounting_mappings() -> list[dict]:
-    """Return demo mappings: GL accounts per line kind, cost centres per region, tax codes per VAT case."""
+    """Return demo mappings: GL accounts per line kind and posting item, cost centres per region, tax codes per
+    VAT and withholding case (vendor numbers depend on the partners: the demo seed adds them)."""
     rows = [{"kind": "gl_account", "key": key, "value": value, "description": text}
-            for key, value, text in GL_ACCOUNTS]
+            for key, value, text in GL_ACCOUNTS + POSTING_ACCOUNTS]
     rows += [{"kind": "cost_centre", "key": region, "value": f"CC-{code}", "description": f"Rete vendita {region}"}
              for region, code in REGION_CODES]
     rows += [{"kind": "tax_code", "key": key, "value": value, "description": text} for key, value, text in TAX_CODES]

@@ -21,6 +21,7 @@ from wtforms.validators import ValidationError
 
 from app.extensions import db
 from app.models import CommissionPeriod
+from app.models import Partner
 from app.models import Statement
 from app.services import accounting
 from calc.inputs import next_month
@@ -114,6 +115,12 @@ class MappingForm(FlaskForm):
         self.mapping = mapping
 
     def validate_key(self, field):
+        key = field.data.strip()
+        if self.kind.data == "vendor" and db.session.scalar(select(Partner.id).where(Partner.code == key)) is None:
+            raise ValidationError(_l("No partner has the code %(key)s.", key=key))
+        if self.kind.data == "gl_account" and key not in accounting.gl_keys():
+            raise ValidationError(_l("A GL account is mapped to a line kind or posting item: %(keys)s.",
+                                     keys=", ".join(accounting.gl_keys())))
         taken = accounting.lookup(db.session, self.kind.data, field.data.strip())
         original = (self.mapping.kind, self.mapping.key) if self.mapping is not None else None
         if taken is not None and original != (self.kind.data, field.data.strip()):

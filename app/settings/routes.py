@@ -70,7 +70,8 @@ def _mappings_context(form=None) -> dict:
     filters.validate()
     query = accounting.search(filters.kind.data, filters.q.data)
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return {"filters": filters, "page": page, "form": form or MappingForm(), "kinds": MAPPING_KIND_LABELS}
+    return {"filters": filters, "page": page, "form": form or MappingForm(), "kinds": MAPPING_KIND_LABELS,
+            "gaps": accounting.gaps(db.session)}
 
 
 @bp.route("/accounting", methods=["GET", "POST"])

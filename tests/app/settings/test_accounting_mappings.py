@@ -89,3 +89,34 @@ def test_who_may_change_settings(client, auth, network, username, status):
     auth.login(username)
     for url in ("/settings/", "/settings/accounting", "/settings/payment_terms_days"):
         assert client.get(url).status_code == status, url
+
+
+def test_a_vendor_number_is_for_a_known_partner_and_a_gl_account_for_a_known_kind(finance):
+    response = finance.post("/settings/accounting", kind="vendor", key="NOPE", value="400001")
+    assert response.status_code == 422 and "No partner has the code NOPE" in response.get_data(as_text=True)
+    assert finance.post("/settings/accounting", kind="vendor", key="A1", value="400001").status_code == 303
+    assert accounting.lookup(db.session, "vendor", "A1") == "400001"
+    response = finance.post("/settings/accounting", kind="gl_account", key="bonus_typo", value="6120999")
+    assert response.status_code == 422 and "vat_input" in response.get_data(as_text=True)
+    assert finance.post("/settings/accounting", kind="gl_account", key="vat_input", value="1450100").status_code == 303
+    assert db.session.query(AccountingMapping).count() == 2
+
+
+def test_the_page_lists_what_the_export_still_needs(finance, network):
+    page = finance.client.get("/settings/accounting").get_data(as_text=True)
+    assert 'data-testid="mapping-gaps"' in page
+    for kind, key in (("vendor", "A1"), ("vendor", "I1"), ("cost_centre", "Campania"), ("gl_account", "one_off"),
+                      ("gl_account", "vendor_payable"), ("tax_code", "vat_ordinary_22")):
+        assert f'href="/settings/accounting/{kind}/{key}"' in page, (kind, key)
+    assert "7 without a value" in page  # the seven partners of the test network
+
+    for row in accounting.default_accounting_mappings():
+        accounting.add(db.session, None, row)
+    for code in ("AGA", "AGB", "A1", "A1A", "A2", "B1"):
+        accounting.add(db.session, None, {"kind": "vendor", "key": code, "value": f"4{code}"})
+    db.session.commit()
+    gaps = accounting.gaps(db.session)
+    assert [(gap.kind, gap.keys, gap.total) for gap in gaps] == [("vendor", ["I1"], 1)]
+    assert finance.post("/settings/accounting", kind="vendor", key="I1", value="400099").status_code == 303
+    page = finance.client.get("/settings/accounting").get_data(as_text=True)
+    assert 'data-testid="mapping-gaps"' not in page
