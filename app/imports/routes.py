@@ -56,7 +56,7 @@ def _in_background(batch: ImportBatch, action: str) -> None:
 
 def _report_context(batch: ImportBatch) -> dict:
     return {
-        "batch": batch, "layout": layouts.get(batch.source),
+        "batch": batch, "layout": layouts.LAYOUTS.get(batch.source),
         "problems": reports.problems(db.session, batch, SHOWN_PROBLEMS),
         "summary": reports.summary(db.session, batch),
         "earlier": runner.same_file_imports(db.session, batch),

@@ -72,3 +72,14 @@ def test_the_upload_page_proposes_the_last_mapping_and_swaps_a_saved_one(client,
     body = fragment.get_data(as_text=True)
     assert body.lstrip().startswith('<fieldset id="mapping">') and 'value="Codice riga"' in body
     assert 'value="SAP"' in body and "<html" not in body
+
+
+def test_a_batch_written_by_a_connector_has_a_report_page(client, auth, network):
+    from app.models import ImportBatch
+
+    batch = ImportBatch(source="salesforce", file_name="salesforce-sync-7", sha256="0" * 64, status="imported")
+    db.session.add(batch)
+    db.session.commit()
+    auth.login("backoffice")
+    page = client.get(f"/imports/batches/{batch.id}")
+    assert page.status_code == 200 and "salesforce-sync-7" in page.get_data(as_text=True)
