@@ -80,6 +80,7 @@ def test_a_batch_written_by_a_connector_has_a_report_page(client, auth, network)
     batch = ImportBatch(source="salesforce", file_name="salesforce-sync-7", sha256="0" * 64, status="imported")
     db.session.add(batch)
     db.session.commit()
+    batch_id = batch.id
     auth.login("backoffice")
-    page = client.get(f"/imports/batches/{batch.id}")
+    page = client.get(f"/imports/batches/{batch_id}")
     assert page.status_code == 200 and "salesforce-sync-7" in page.get_data(as_text=True)
