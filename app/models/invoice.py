@@ -90,6 +90,7 @@ class Invoice(db.Model):
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    email_error: Mapped[str | None] = mapped_column(Text)  # why the last e-mail of the PDF failed
 
     batch: Mapped[InvoiceBatch] = relationship(back_populates="invoices")
     statement: Mapped[Statement] = relationship()
