@@ -64,17 +64,22 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accruals import bp as accruals_bp
     from app.audit import bp as audit_bp
-    from app.batches import bp as batches_bp
     from app.auth import bp as auth_bp
+    from app.batches import bp as batches_bp
     from app.dashboard import bp as dashboard_bp
+    from app.exports import bp as exports_bp
     from app.imports import bp as imports_bp
     from app.inbox import bp as inbox_bp
+    from app.invoices import bp as invoices_bp
     from app.network import bp as network_bp
+    from app.notifications import bp as notifications_bp
     from app.plans import bp as plans_bp
     from app.reports import bp as reports_bp
     from app.runs import bp as runs_bp
+    from app.salesforce import bp as salesforce_bp
     from app.settings import bp as settings_bp
     from app.statements import bp as statements_bp
+    from app.trail import bp as trail_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
@@ -89,16 +94,23 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(settings_bp)
     app.register_blueprint(inbox_bp)
     app.register_blueprint(statements_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(invoices_bp)
+    app.register_blueprint(exports_bp)
+    app.register_blueprint(trail_bp)
+    app.register_blueprint(salesforce_bp)
 
 
 def _register_cli(app: Flask) -> None:
     from app.cli import calc_cli
     from app.cli import demo_cli
     from app.cli import plans_cli
+    from app.salesforce.cli import salesforce_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(plans_cli)
     app.cli.add_command(calc_cli)
+    app.cli.add_command(salesforce_cli)
     workflows.init_app(app)
 
 

@@ -4,15 +4,22 @@ Each function takes the session, the task (``HumanTaskInfo``) and the task's pro
 template context of the task's partial.
 """
 
+from flask import request
 from sqlalchemy import select
 
+import workflows
 from app.batches.context import batch_context
 from app.models import CalculationRun
+from app.models import CommissionLine
 from app.models import Partner
 from app.models import Statement
 from app.models.invoice import InvoiceBatch
 from app.services import cycle
 from app.services import cycle_quality
+from app.services.calculation import results
+from app.services.calculation.explain import explain
+from app.services.disputes import resolving
+from app.services.disputes import revision
 
 IMPORT_SOURCES = ("contracts", "billing_lines", "service_orders")
 
@@ -60,6 +67,43 @@ def statement(session, task, data: dict) -> dict:
     return {"statement": row, "partner": session.get(Partner, partner_id) if partner_id else None,
             "decision": data.get("decision"), "reason": data.get("reason"), "outcome": data.get("outcome"),
             "resolution": data.get("resolution")}
+
+
+def statement_of_task(session, task) -> Statement | None:
+    """Return the statement a review task is about: its period and the partner of its process instance."""
+    partner_id = task.partner_id or workflows.get_instance(session, task.instance_id).partner_id
+    return _statement_of(session, task.period, partner_id) if partner_id else None
+
+
+def review(session, task, data: dict) -> dict:
+    """Return the statement to review with its lines, the line(s) to pre-select, and when the window closes."""
+    row = statement_of_task(session, task)
+    lines = list(session.scalars(results.partner_lines(row.run_id, row.partner_id))) if row else []
+    if request.method == "POST":
+        selected = {int(v) for v in request.form.getlist("lines") if v.isdigit()}
+    else:
+        selected = {int(v) for v in request.args.getlist("line") if v.isdigit()}
+    return {"statement": row, "partner": row.partner if row else None, "lines": lines, "selected": selected,
+            "values": request.form, "window_closes_at": task.due_at}
+
+
+def dispute_lines(session, task, data: dict) -> dict:
+    """Return the statement's disputes (its own and those carried into its period) with each line explained."""
+    row = statement_of_task(session, task)
+    disputes = resolving.disputes_of(session, row) if row else []
+    ids = [line.commission_line_id for dispute in disputes for line in dispute.lines]
+    lines = list(session.scalars(select(CommissionLine).where(CommissionLine.id.in_(ids)))) if ids else []
+    return {"statement": row, "partner": row.partner if row else None, "disputes": disputes,
+            "explanations": explain(session, lines), "values": request.form}
+
+
+def dispute_outcome(session, task, data: dict) -> dict:
+    """Return the answered disputes with their adjustments, and the statement's figures before and after."""
+    context = dispute_lines(session, task, data)
+    row = context["statement"]
+    context["revision"] = revision.first_and_latest(session, row.id) if row else None
+    context["adjustments"] = {a.disputed_line_id: a for a in revision.adjustments_of(session, row.id)} if row else {}
+    return context
 
 
 def _statement_of(session, period: str | None, partner_id: int):

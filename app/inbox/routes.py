@@ -64,16 +64,18 @@ def task(task_id: str):
     info = tasks.task_or_404(db.session, task_id)
     tasks.ensure_may_act(info, current_user)
     page = REGISTRY.get(info.form_name) or abort(404)
-    form = page.form()
+    form, refused = page.form(task=info), False
     if info.status == "open" and form.validate_on_submit():
-        ok, message = tasks.complete(db.session, current_user, info, form.task_data())
-        flash(message, "success" if ok else "error")
-        return redirect(url_for("inbox.index"), code=303)
+        done = tasks.complete(db.session, current_user, info, form)
+        flash(done.message, "success" if done.ok else "error")
+        if done.ok or not done.stay:
+            return redirect(url_for("inbox.index"), code=303)
+        refused = True
     if request.method == "POST" and info.status != "open":
         flash(tasks.not_open_message(db.session, info), "error")
         return redirect(url_for("inbox.index"), code=303)
     return render("inbox/task.html", page.template, task=info, form=form, form_template=page.template,
-                  status=422 if form.errors else 200,
+                  status=422 if form.errors or refused else 200,
                   **tasks.page_context(db.session, info, page))
 
 

@@ -1,6 +1,8 @@
 """What the inbox views need besides the façade: who may act on a task, completing it with a clear message,
 and the contexts of the inbox and task pages (one function each, shared by page and fragment)."""
 
+from dataclasses import dataclass
+
 from flask import abort
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -12,6 +14,7 @@ from app.models import User
 from app.services import cycle
 from app.services.batches import approval
 from app.services.batches import building
+from app.services.disputes.raising import DisputeError
 from workflows import clock
 
 
@@ -74,18 +77,31 @@ def not_open_message(session, task: workflows.HumanTaskInfo) -> str:
     return _("This task is no longer active: the process moved on without it.")
 
 
-def complete(session, user, task: workflows.HumanTaskInfo, data: dict) -> tuple[bool, str]:
-    """Complete the task and commit; return whether it worked and the message to show."""
+@dataclass(frozen=True)
+class Completion:
+    """What completing a task gave: done, or why not, and whether the person stays on the task page to mend it
+    (a business rule refused the decision) or goes back to the inbox (the task moved on without them)."""
+
+    ok: bool
+    message: str
+    stay: bool = False
+
+
+def complete(session, user, task: workflows.HumanTaskInfo, form) -> Completion:
+    """Record the form's decision, complete the task and commit; return whether it worked and the message."""
     try:
-        cycle.complete(session, user, task, data)
+        cycle.complete(session, user, task, form.record(session, user))
         session.commit()
     except approval.SegregationOfDuties as exc:
         session.rollback()
-        return False, refusal_message(exc)
-    except (workflows.WorkflowError, cycle.CycleError, building.BatchError) as exc:
+        return Completion(False, refusal_message(exc), stay=True)
+    except (cycle.CycleError, building.BatchError, DisputeError) as exc:
         session.rollback()
-        return False, error_message(exc) if isinstance(exc, workflows.WorkflowError) else str(exc)
-    return True, _("Done: %(task)s.", task=task.title)
+        return Completion(False, str(exc), stay=True)
+    except workflows.WorkflowError as exc:
+        session.rollback()
+        return Completion(False, error_message(exc))
+    return Completion(True, _("Done: %(task)s.", task=task.title))
 
 
 def page_context(session, task: workflows.HumanTaskInfo, page) -> dict:

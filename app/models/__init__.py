@@ -18,6 +18,7 @@ from app.models.imports import ImportProblem
 from app.models.invoice import Invoice
 from app.models.invoice import InvoiceBatch
 from app.models.invoice import InvoiceSequence
+from app.models.notification import Notification
 from app.models.partner import FiscalProfile
 from app.models.partner import Partner
 from app.models.partner import PartnerKind
@@ -40,6 +41,10 @@ from app.models.run import CommissionLine
 from app.models.run import CommissionPeriod
 from app.models.run import PeriodStatus
 from app.models.run import RunStatus
+from app.models.salesforce import SalesforceConnection
+from app.models.salesforce import SalesforceFieldMapping
+from app.models.salesforce import SalesforceObject
+from app.models.salesforce import SalesforceSync
 from app.models.service_order import ServiceOrder
 from app.models.settings import AccountingMapping
 from app.models.settings import CompanySetting
@@ -83,6 +88,7 @@ __all__ = [
     "Invoice",
     "InvoiceBatch",
     "InvoiceSequence",
+    "Notification",
     "JobStatus",
     "Offer",
     "Partner",
@@ -101,6 +107,10 @@ __all__ = [
     "ProductOption",
     "Role",
     "RunStatus",
+    "SalesforceConnection",
+    "SalesforceFieldMapping",
+    "SalesforceObject",
+    "SalesforceSync",
     "ServiceOrder",
     "Statement",
     "StatementStatus",

@@ -28,6 +28,7 @@ from app.services import settings
 from app.services.batches import operations as batch_operations
 from app.services.calculation import results
 from app.services.calculation import runner
+from app.services.disputes import carrying
 from app.services.statements import publishing
 from calc.inputs import next_month
 from workflows import clock
@@ -54,6 +55,7 @@ def register_operations() -> None:
     workflows.register_operation("data_quality_check", data_quality_check)
     workflows.register_operation("run_calculation", run_calculation, background=True)
     workflows.register_operation("publish_statements", publish_statements)
+    workflows.register_operation("carry_open_disputes", carrying.carry_open_disputes)
     batch_operations.register()
 
 

@@ -1,5 +1,6 @@
-"""What a statement page and its workbook show: the statement, its lines by component, explained, and its
-adjustments. Both take their data from ``statement_context`` so the screen and the file cannot drift apart."""
+"""What a statement page, its workbook and its PDF show: the statement, its lines by component, explained, its
+adjustments, its disputes (its own and those carried into its period) and its figures before a revision. All three
+take their data from ``statement_context`` so the screen and the files cannot drift apart."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +16,8 @@ from app.models import Statement
 from app.models.statement import Adjustment
 from app.services.calculation import results
 from app.services.calculation.explain import explain
+from app.services.disputes import resolving
+from app.services.disputes import revision
 from calc.money import ZERO
 
 
@@ -59,6 +62,16 @@ def statement_context(session: Session, statement: Statement) -> dict:
               for key, group in groupby(lines, key=lambda ln: (ln.plan_code, ln.plan_version, ln.component_id))]
     adjustments = list(session.scalars(select(Adjustment).where(Adjustment.statement_id == statement.id)
                                        .order_by(Adjustment.sequence, Adjustment.id)))
+    disputes = resolving.disputes_of(session, statement)
+    disputed = {line.commission_line_id: dispute for dispute in disputes for line in dispute.lines}
     return {"statement": statement, "partner": statement.partner, "label": statement.period.label,
             "groups": groups, "explanations": explain(session, lines), "adjustments": adjustments,
-            "fatturapa": (statement.tax_detail or {}).get("fatturapa", {})}
+            "fatturapa": (statement.tax_detail or {}).get("fatturapa", {}), "disputes": disputes,
+            "disputed": disputed, "revision": revision.first_and_latest(session, statement.id)}
+
+
+def carried_in_pending(context: dict) -> list:
+    """Return the unanswered lines of disputes carried into the statement's period (answered on its page)."""
+    statement = context["statement"]
+    return [line for dispute in context["disputes"] if dispute.statement_id != statement.id
+            for line in resolving.pending_lines(dispute)]

@@ -6,13 +6,19 @@ invoices of the approved batch, and ``export_accounting`` writes the batch's pos
 and counts only, which the cycle keeps in its task data.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 import workflows
+from app.models import Role
 from app.models import User
 from app.models.invoice import InvoiceBatch
+from app.services import notifications
+from app.services.accounting_export import export_batch
 from app.services.batches import approval
 from app.services.batches import building
+from app.services.invoicing.delivery import send_invoices
+from app.services.invoicing.issuing import issue_invoices
 from calc.inputs import period_from_text
 
 
@@ -30,36 +36,36 @@ def _batch(session: Session, data: dict) -> InvoiceBatch:
     return batch
 
 
+def _tell(session: Session, role: Role, kind: str, batch: InvoiceBatch, title: str, body: str) -> None:
+    notifications.notify(session, role=role, kind=kind, title=title, body=body,
+                         link=notifications.link_to("batches.detail", batch_id=batch.id))
+
+
 def build_invoice_batch(session: Session, instance, data: dict) -> dict:
     """Build the period's batch; whoever reworked a rejected batch (else who validated) is its preparer."""
     month = period_from_text(data["period"])
     preparer_id = data.get("reworked_by") or building.period_of(session, month).validated_by
     batch = building.build(session, session.get(User, preparer_id) if preparer_id else None, month)
-    from app.services import notifications  # noqa: PLC0415 (until the helpers land: see the integration step)
-
-    notifications.notify(session, role="finance", kind="batch_ready",
-                         title=f"Invoice batch {data['period']} to approve",
-                         body=f"{batch.invoice_count} pro-forma invoices, taxable {batch.taxable} €.",
-                         link=f"/batches/{batch.id}")
+    with notifications.default_language():
+        _tell(session, Role.FINANCE, "batch_ready", batch,
+              _("Invoice batch %(period)s to approve", period=data["period"]),
+              _("%(count)s pro-forma invoices, taxable %(taxable)s €.", count=batch.invoice_count,
+                taxable=batch.taxable))
     return {"invoice_batch_id": batch.id, "invoice_count": batch.invoice_count}
 
 
 def issue(session: Session, instance, data: dict) -> dict:
     """Number, render and store the approved batch's pro-forma invoices, then e-mail them to the partners."""
-    from app.services.invoicing.delivery import send_invoices  # noqa: PLC0415
-    from app.services.invoicing.issuing import issue_invoices  # noqa: PLC0415
-
     batch = _batch(session, data)
-    invoices = issue_invoices(session, session.get(User, batch.decided_by), batch)
-    session.flush()
-    delivery = send_invoices(session, batch)
-    return {"issued_count": len(invoices), "emailed_count": delivery.sent if hasattr(delivery, "sent") else None}
+    approver = session.get(User, batch.decided_by)
+    invoices = issue_invoices(session, approver, batch)
+    delivery = send_invoices(session, batch, approver)
+    return {"issued_count": len(invoices), "emailed_count": len(delivery.sent),
+            "email_failures": len(delivery.failed)}
 
 
 def export_accounting(session: Session, instance, data: dict) -> dict:
     """Write the batch's accounting export (its checksum goes to the audit log)."""
-    from app.services.accounting_export import export_batch  # noqa: PLC0415
-
     batch = _batch(session, data)
     export_batch(session, session.get(User, batch.decided_by), batch)
     return {"export_sha256": batch.export_sha256}
@@ -82,14 +88,10 @@ def decide(session: Session, user, data: dict, decision: str, reason: str | None
         approval.record_refusal(session, user, session.get(InvoiceBatch, batch.id), refused)
         session.commit()
         raise
-    from app.services import notifications  # noqa: PLC0415
-
     period = batch.period.label
     if decision == "approve":
-        notifications.notify(session, role="backoffice", kind="batch_approved",
-                             title=f"Invoice batch {period} approved", body="The pro-forma invoices are being issued.",
-                             link=f"/batches/{batch.id}")
+        _tell(session, Role.BACKOFFICE, "batch_approved", batch, _("Invoice batch %(period)s approved", period=period),
+              _("The pro-forma invoices are being issued."))
     else:
-        notifications.notify(session, role="backoffice", kind="batch_rejected",
-                             title=f"Invoice batch {period} rejected", body=batch.rejection_reason,
-                             link=f"/batches/{batch.id}")
+        _tell(session, Role.BACKOFFICE, "batch_rejected", batch, _("Invoice batch %(period)s rejected", period=period),
+              batch.rejection_reason)

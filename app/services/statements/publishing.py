@@ -1,8 +1,9 @@
 """Publishing a validated period: one statement per partner with earnings, with its tax items, in one transaction.
 
-The statement keeps the totals of the run's lines (calc.statement buckets), the adjustments carried in from
-resolved disputes, and the tax items computed by calc.tax; the ENASARCO ledger records the base each statement
-used, so the next statement of the year starts from the remaining ceiling.
+The statement keeps the totals of the run's lines (calc.statement buckets), the adjustments of disputes carried
+from earlier periods and accepted since (booked now, with their lineage), and the tax items computed by calc.tax;
+the ENASARCO ledger records the base each statement used, so the next statement of the year starts from the
+remaining ceiling. Each partner's users are told that their statement is out.
 """
 
 from datetime import date
@@ -10,16 +11,20 @@ from datetime import timedelta
 from decimal import Decimal
 
 import polars as pl
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models.run import CommissionPeriod
 from app.models.run import PeriodStatus
-from app.models.statement import Adjustment
+from app.models.statement import DisputedLine
 from app.models.statement import Statement
 from app.services import audit
+from app.services import notifications
 from app.services import settings
 from app.services.calculation import lines as stored_lines
+from app.services.disputes import resolving
 from app.services.statements import taxes
 from calc.inputs import next_month
 from calc.money import ZERO
@@ -39,10 +44,12 @@ def _accrual_parts(lines: pl.DataFrame, period: date) -> pl.DataFrame:
             .group_by("partner_id", "year").agg(pl.col("amount_cents").sum(), pl.col("accrued_on").max()))
 
 
-def carried_adjustments(session: Session, partner_id: int, period: CommissionPeriod) -> list[Adjustment]:
-    """Return the adjustments waiting to be booked into the partner's next statement (carried disputes)."""
-    return list(session.scalars(select(Adjustment).where(
-        Adjustment.partner_id == partner_id, Adjustment.kind == "carried", Adjustment.statement_id.is_(None))))
+def waiting_carried_lines(session: Session) -> dict[int, list[DisputedLine]]:
+    """Return, by partner, the accepted lines of carried disputes not booked into a statement yet."""
+    waiting: dict[int, list[DisputedLine]] = {}
+    for line in resolving.pending_carried(session):
+        waiting.setdefault(line.dispute.statement.partner_id, []).append(line)
+    return waiting
 
 
 def publish(session: Session, user, month: date) -> list[Statement]:
@@ -62,16 +69,30 @@ def publish(session: Session, user, month: date) -> list[Statement]:
     window = int(settings.value_on(session, "dispute_window_days", last_day))
     deadline = date.today() + timedelta(days=window)
     statements = []
+    carried = waiting_carried_lines(session)
     for row in totals.iter_rows(named=True):
-        statement = _statement(session, period, row, parts, last_day, deadline)
+        statement = _statement(session, period, row, parts, last_day, deadline, carried.get(row["partner_id"], []))
         statements.append(statement)
     audit.record(session, user, "statements.published", "commission_period", period.id,
                  after={"period": period.label, "statements": len(statements), "review_deadline": deadline})
+    with notifications.default_language():
+        for statement in statements:
+            _tell(session, statement, period.label, deadline)
     return statements
 
 
+def _tell(session: Session, statement: Statement, label: str, deadline: date) -> None:
+    notifications.notify(
+        session, partner_id=statement.partner_id, kind="statement_published",
+        title=_("Your statement of %(period)s is published", period=label),
+        body=_("Net payable %(amount)s €. Review it by %(deadline)s: accept it or dispute the lines you do not "
+               "agree with.", amount=format_decimal(statement.net_payable, format="#,##0.00"),
+               deadline=deadline.strftime("%d/%m/%Y")),
+        link=notifications.link_to("statements.detail", month=label, partner_id=statement.partner_id))
+
+
 def _statement(session: Session, period: CommissionPeriod, row: dict, parts: pl.DataFrame, last_day: date,
-               deadline: date) -> Statement:
+               deadline: date, carried_lines: list[DisputedLine]) -> Statement:
     partner_id = row["partner_id"]
     statement = Statement(period_id=period.id, partner_id=partner_id, run_id=period.current_run_id,
                           review_deadline=deadline, gross=from_cents(row["gross_cents"]),
@@ -81,10 +102,9 @@ def _statement(session: Session, period: CommissionPeriod, row: dict, parts: pl.
     session.flush()
     accrual = [(r["accrued_on"], from_cents(r["amount_cents"]))
                for r in parts.filter(pl.col("partner_id") == partner_id).iter_rows(named=True)]
-    carried = carried_adjustments(session, partner_id, period)
-    for adjustment in carried:
-        adjustment.statement_id = statement.id
-        accrual.append((last_day, adjustment.amount))
+    with notifications.default_language():  # an adjustment's default reason is worded in the app's language
+        carried = [resolving.book(session, None, line, statement, "carried") for line in carried_lines]
+    accrual.extend((last_day, adjustment.amount) for adjustment in carried)
     statement.adjustments = sum((a.amount for a in carried), ZERO)
     apply_taxes(session, statement, accrual, last_day)
     return statement

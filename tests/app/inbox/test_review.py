@@ -3,8 +3,13 @@ dispute window expires; each closed review reaches the cycle as a ``review_close
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 import workflows
 from app.extensions import db
+from app.models import CommissionLine
+from app.models import DisputedLine
+from app.models import Statement
 from tests.app.inbox.conftest import PERIOD
 from tests.app.inbox.conftest import cycle_to_reviews
 
@@ -43,21 +48,36 @@ def test_a_review_from_start_to_close_by_the_dispute_window(planned, actor, trav
     assert outcomes == ["accepted"] + ["accepted_by_default"] * 4
     by_partner = {str(e.data["payload"]["partner_id"]): e.data["payload"]["outcome"] for e in _received(cycle.id)}
     assert by_partner[str(p["B1"])] == "accepted_by_default" and by_partner[str(p["A1"])] == "accepted"
-    # every review is closed: the cycle moves on to the invoice batch (registered by the invoicing services)
-    assert workflows.get_instance(db.session, cycle.id).status == "error"
+    # every review is closed: the cycle builds the invoice batch and waits for finance
+    assert workflows.get_instance(db.session, cycle.id).status == "running"
+    assert [t.bpmn_id for t in workflows.ready_tasks(db.session, instance_id=cycle.id)] == ["finance_approval"]
+
+
+def _line_ids(partner_id: int) -> list[int]:
+    statement = db.session.scalar(select(Statement).where(Statement.partner_id == partner_id))
+    return list(db.session.scalars(select(CommissionLine.id).where(CommissionLine.run_id == statement.run_id,
+                                                                   CommissionLine.partner_id == partner_id)))
+
+
+def _disputed_line_ids() -> list[int]:
+    return list(db.session.scalars(select(DisputedLine.id).order_by(DisputedLine.id)))
 
 
 def test_dispute_resolution_and_outcome_pages(planned, actor, traveller):
     cycle_to_reviews(actor("backoffice").user)
     agente, backoffice = actor("agente"), actor("backoffice")
     review = agente.task("review_statement")
-    response = agente.post(f"/inbox/tasks/{review.id}", {"decision": "dispute"})
+    lines = _line_ids(planned.partners["A1"])
+    response = agente.post(f"/inbox/tasks/{review.id}", {"decision": "dispute", "lines": lines[:1]})
     assert response.status_code == 422  # a dispute needs a reason
-    assert agente.post(f"/inbox/tasks/{review.id}", {"decision": "dispute", "reason": "tariff"}).status_code == 303
+    assert agente.post(f"/inbox/tasks/{review.id}", {"decision": "dispute", "reason": "tariff",
+                                                     "lines": lines[:1]}).status_code == 303
     resolve = backoffice.task("resolve_disputes")
     page = backoffice.get(f"/inbox/tasks/{resolve.id}").get_data(as_text=True)
     assert "tariff" in page
-    assert backoffice.post(f"/inbox/tasks/{resolve.id}", {"resolution": "corrected"}).status_code == 303
+    [disputed] = _disputed_line_ids()
+    answer = {f"outcome-{disputed}": "reject", f"note-{disputed}": "tariff applied as agreed"}
+    assert backoffice.post(f"/inbox/tasks/{resolve.id}", answer).status_code == 303
     outcome = agente.task("see_outcome")
     assert agente.post(f"/inbox/tasks/{outcome.id}").status_code == 303
     assert workflows.get_instance(db.session, review.instance_id).status == "completed"
@@ -66,7 +86,8 @@ def test_dispute_resolution_and_outcome_pages(planned, actor, traveller):
 def test_escalation_page_after_the_resolution_sla(planned, actor, traveller):
     cycle_to_reviews(actor("backoffice").user)
     agente, lead = actor("agente"), actor("lead")
-    agente.complete("review_statement", {"decision": "dispute", "reason": "tariff"})
+    agente.complete("review_statement", {"decision": "dispute", "reason": "tariff",
+                                         "lines": _line_ids(planned.partners["A1"])[:1]})
     traveller.shift(timedelta(days=5, minutes=1))
     workflows.fire_due_timers(db.session)
     escalation = lead.task("follow_up_escalation")
