@@ -24,6 +24,7 @@ from app.models.invoice import Invoice
 from app.models.invoice import InvoiceBatch
 from app.services import audit
 from calc.inputs import months_before
+from workflows import clock
 
 ZERO = Decimal("0.00")
 TOTALS = ("taxable", "vat", "withholding", "enasarco_agent", "net_payable")
@@ -69,7 +70,7 @@ def build(session: Session, user, month: date) -> InvoiceBatch:
         session.flush()
     else:
         session.execute(delete(Invoice).where(Invoice.batch_id == batch.id))
-    batch.built_by = getattr(user, "id", None)
+    batch.built_by, batch.built_at = getattr(user, "id", None), clock.now()
     statements = session.scalars(select(Statement).where(Statement.period_id == period.id, Statement.taxable > 0)
                                  .order_by(Statement.partner_id)).all()
     session.add_all(Invoice(batch_id=batch.id, statement_id=s.id, partner_id=s.partner_id,
