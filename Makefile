@@ -69,6 +69,7 @@ static/vendor/.installed: package.json package-lock.json
 	cp node_modules/@picocss/pico/css/pico.min.css static/vendor/
 	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/
 	cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js node_modules/bpmn-js/dist/assets/diagram-js.css static/vendor/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css static/vendor/
 	touch $@
 
 translations: python-deps

@@ -63,6 +63,8 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.accruals import bp as accruals_bp
+    from app.api import bp as api_bp
+    from app.api_tokens import bp as api_tokens_bp
     from app.audit import bp as audit_bp
     from app.auth import bp as auth_bp
     from app.batches import bp as batches_bp
@@ -82,6 +84,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.trail import bp as trail_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # token auth, no cookies: the API blueprint alone is exempt
+    app.register_blueprint(api_tokens_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(network_bp)
     app.register_blueprint(audit_bp)

@@ -3,6 +3,8 @@
 from app.models.accrual import AccrualLine
 from app.models.accrual import AccrualPeriod
 from app.models.accrual import AccruedBalance
+from app.models.api import ApiToken
+from app.models.api import IdempotencyKey
 from app.models.audit import AuditEntry
 from app.models.catalogue import Offer
 from app.models.catalogue import Product
@@ -65,6 +67,7 @@ __all__ = [
     "AccrualPeriod",
     "AccruedBalance",
     "Adjustment",
+    "ApiToken",
     "AuditEntry",
     "BillingLine",
     "CalculationRun",
@@ -81,6 +84,7 @@ __all__ = [
     "FiscalProfile",
     "HumanTask",
     "HumanTaskStatus",
+    "IdempotencyKey",
     "ImportBatch",
     "ImportMapping",
     "ImportProblem",

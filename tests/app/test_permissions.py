@@ -20,6 +20,7 @@ IMPORT_VIEWERS = EDITORS | {"finance", "auditor"}
 REPORT_VIEWERS = {"admin", "lead", "finance", "auditor"}
 SETTINGS_MANAGERS = {"admin", "finance"}
 BATCH_READERS = {"admin", "backoffice", "lead", "finance", "auditor"}
+INVOICE_READERS = BATCH_READERS | {"agente"}
 
 # endpoint -> (method, path template, who may call it, scoped to the partner's downline)
 # "{partner}" / "{contract}" are filled with the partner user's own (A1A, in its downline) or another's (B1).
@@ -64,6 +65,12 @@ MATRIX = {
     "imports.batch_progress": ("GET", "/imports/batches/{batch}/progress", IMPORT_VIEWERS, False),
     "imports.problems_csv": ("GET", "/imports/batches/{batch}/problems.csv", IMPORT_VIEWERS, False),
     "imports.start": ("POST", "/imports/batches/{batch}/import", EDITORS, False),
+    "salesforce.index": ("GET", "/salesforce/", IMPORT_VIEWERS, False),
+    "salesforce.connection_settings": ("GET", "/salesforce/connection", {"admin"}, False),
+    "salesforce.mapping_edit": ("GET", "/salesforce/mappings/contracts", {"admin"}, False),
+    "salesforce.sync_now": ("POST", "/salesforce/syncs", EDITORS, False),
+    "salesforce.sync_detail": ("GET", "/salesforce/syncs/{sync}", IMPORT_VIEWERS, False),
+    "salesforce.sync_progress": ("GET", "/salesforce/syncs/{sync}/progress", IMPORT_VIEWERS, False),
     "reports.enasarco": ("GET", "/reports/enasarco?year=2026&quarter=4", REPORT_VIEWERS, False),
     "reports.firr": ("GET", "/reports/firr.xlsx?year=2026", REPORT_VIEWERS, False),
     "reports.withholding": ("GET", "/reports/withholding.csv?month=2026-03", REPORT_VIEWERS, False),
@@ -86,20 +93,72 @@ MATRIX = {
     "statements.period": ("GET", "/statements/2026-02", set(STAFF), False),
     "statements.detail": ("GET", "/statements/2026-02/partners/{partner}", ALL, True),
     "statements.workbook": ("GET", "/statements/2026-02/partners/{partner}.xlsx", ALL, True),
+    "statements.pdf": ("GET", "/statements/2026-02/partners/{partner}.pdf", ALL, True),
+    "statements.answer_carried": ("POST", "/statements/2026-02/partners/{partner}/carried-disputes",
+                                  {"backoffice", "lead"}, True),
+    "statements.attachment": ("GET", "/statements/disputes/{dispute}/attachment",
+                              {"admin", "backoffice", "lead", "auditor", "agente"}, True),
+    "notifications.index": ("GET", "/notifications/", ALL, False),
+    "notifications.count": ("GET", "/notifications/count", ALL, False),
+    "notifications.read": ("POST", "/notifications/0/read", ALL, False),
+    "notifications.read_all": ("POST", "/notifications/read-all", ALL, False),
     "batches.index": ("GET", "/batches/", BATCH_READERS, False),
     "batches.detail": ("GET", "/batches/{invoice_batch}", BATCH_READERS, False),
+    "invoices.index": ("GET", "/invoices/?period=2026-02", INVOICE_READERS, False),
+    "invoices.download": ("GET", "/invoices/{invoice}.pdf", INVOICE_READERS, True),
+    "invoices.send": ("POST", "/invoices/batches/{invoice_batch}/send", SETTINGS_MANAGERS, False),
+    "exports.export": ("POST", "/exports/batches/{trail_batch}", SETTINGS_MANAGERS, False),
+    "exports.download": ("GET", "/exports/batches/{trail_exported}.csv", SETTINGS_MANAGERS | {"auditor"}, False),
+    "trail.index": ("GET", "/trail/?q=A1", {"auditor", "admin"}, False),
+    "trail.invoice": ("GET", "/trail/invoices/{trail_invoice}", {"auditor", "admin"}, False),
+    "trail.section": ("GET", "/trail/invoices/{trail_invoice}/lines", {"auditor", "admin"}, False),
+    "trail.source": ("GET", "/trail/sources/contract/{contract}", {"auditor", "admin"}, False),
+    "api_tokens.index": ("GET", "/admin/api-tokens/", {"admin"}, False),
+    "api_tokens.revoke": ("POST", "/admin/api-tokens/{api_token}/revoke", {"admin"}, False),
 }
 PUBLIC = {"auth.login", "auth.language", "healthz", "static"}
+# The REST API (/api/v1) authenticates by bearer token and scope, never by session: its routes are checked by
+# test_api_routes_answer_401_without_a_token here and by tests/app/api/ (scopes, partner tokens, revocation).
+API_PUBLIC = {"api.openapi_json", "api.docs", "api.unknown_path"}
+
+
+def _api_endpoints(app) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
 
 
 def test_every_route_is_in_the_matrix(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert endpoints - PUBLIC == set(MATRIX)
+    assert endpoints - PUBLIC - _api_endpoints(app) == set(MATRIX)
+
+
+def test_api_routes_answer_401_without_a_token(app, client, auth, network):
+    from app.services.api_tokens import SCOPES
+
+    guarded = _api_endpoints(app) - API_PUBLIC
+    assert guarded, "no token-guarded API route found"
+    auth.login("admin")  # a session cookie opens no API route
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint not in guarded:
+            continue
+        assert app.view_functions[rule.endpoint].required_scope in SCOPES, rule.endpoint
+        url = rule.rule.replace("<int:partner_id>", "1").replace("<int:statement_id>", "1")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = client.open(url, method=method, json={})
+            assert response.status_code == 401, (method, url)
+            assert response.get_json()["errors"][0]["code"] == "unauthorized"
+    for endpoint in API_PUBLIC:
+        assert app.view_functions[endpoint].allowed_roles is None
 
 
 def test_every_view_declares_a_policy(app):
     for endpoint, view in app.view_functions.items():
         if endpoint == "static":
+            continue
+        if endpoint.startswith("api."):
+            if endpoint in API_PUBLIC:
+                assert view.allowed_roles is None
+            else:
+                assert getattr(view, "required_scope", None), f"{endpoint} has no @token_required"
             continue
         assert hasattr(view, "allowed_roles"), f"{endpoint} has no @requires or @public"
         if endpoint in PUBLIC:
@@ -115,7 +174,37 @@ def _url(template: str, network, scope: str) -> str:
     _published_statements(template)
     return template.format(partner=partner, contract=contract, **_plan_objects(template),
                            **_batch_objects(template), **_cycle_objects(template),
-                           **_invoice_batch_objects(template))
+                           **_invoice_batch_objects(template), **_invoice_objects(template, partner),
+                           **_trail_objects(template), **_salesforce_objects(template),
+                           **_dispute_objects(template, partner), **_api_token_objects(template))
+
+
+def _api_token_objects(template: str) -> dict:
+    """Fill "{api_token}": an active API token."""
+    if "{api_token}" not in template:
+        return {}
+    from app.services import api_tokens
+
+    issued = api_tokens.create(db.session, None, "permission", ["partners:read"])
+    db.session.commit()
+    return {"api_token": issued.token.id}
+
+
+def _dispute_objects(template: str, partner_id: int) -> dict:
+    """Fill "{dispute}": a dispute with an attachment on the partner's published statement of February 2026."""
+    if "{dispute}" not in template:
+        return {}
+    from app.models import Dispute
+    from app.models import Statement
+    from app.models import User
+
+    statement = db.session.scalar(db.select(Statement).where(Statement.partner_id == partner_id))
+    raiser = db.session.scalar(db.select(User.id).where(User.username == "agente"))
+    dispute = Dispute(statement_id=statement.id, reason="permission check", raised_by=raiser,
+                      attachment_name="proof.pdf", attachment=b"%PDF-1.4 proof")
+    db.session.add(dispute)
+    db.session.commit()
+    return {"dispute": dispute.id}
 
 
 def _validated_period(template: str) -> None:
@@ -179,6 +268,43 @@ def _invoice_batch_objects(template: str) -> dict:
     return {"invoice_batch": batch.id}
 
 
+def _invoice_objects(template: str, partner_id: int) -> dict:
+    """Fill "{invoice}": the partner's issued invoice of February 2026, its PDF stored."""
+    if "{invoice}" not in template:
+        return {}
+    from tests.app.services.invoicing.batches import approved_batch
+    from tests.app.services.invoicing.batches import publish_february
+
+    statements = [s for s in publish_february(_network_of(partner_id)) if s.partner_id == partner_id]
+    batch = approved_batch(statements)
+    [invoice] = batch.invoices
+    invoice.year, invoice.number, invoice.pdf, invoice.pdf_sha256 = 2026, 1, b"%PDF-1.4 permission", "0" * 64
+    db.session.commit()
+    return {"invoice": invoice.id}
+
+
+def _network_of(partner_id: int):
+    from app.models import Partner
+    from tests.factories import Network
+
+    return Network(partners={p.code: p.id for p in db.session.scalars(db.select(Partner))})
+
+
+def _trail_objects(template: str) -> dict:
+    """Fill "{trail_batch}" / "{trail_exported}" / "{trail_invoice}": an issued batch of February 2026 with its
+    mappings (exported for "{trail_exported}") and its first invoice."""
+    if "{trail_" not in template:
+        return {}
+    from app.services import accounting_export
+    from tests.app.trail.batches import issued_batch
+
+    batch = issued_batch(db.session)
+    if "{trail_exported}" in template:
+        accounting_export.export_batch(db.session, None, batch)
+        db.session.commit()
+    return {"trail_batch": batch.id, "trail_exported": batch.id, "trail_invoice": batch.invoices[0].id}
+
+
 PERMISSION_PLAN = """
 plan_id: perm-plan
 version: 1
@@ -187,6 +313,18 @@ valid_from: 2026-01-01
 components:
   - {kind: one_off, id: activation, rate_table: [{amount: "50.00"}]}
 """
+
+
+def _salesforce_objects(template: str) -> dict:
+    """Fill "{sync}": a finished Salesforce sync."""
+    if "{sync}" not in template:
+        return {}
+    from app.models import SalesforceSync
+
+    sync = SalesforceSync(trigger="scheduled", status="succeeded")
+    db.session.add(sync)
+    db.session.commit()
+    return {"sync": sync.id}
 
 
 def _batch_objects(template: str) -> dict:
