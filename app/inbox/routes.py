@@ -11,6 +11,7 @@ from flask_login import current_user
 import workflows
 from app.extensions import db
 from app.htmx import render
+from app.htmx import see_other
 from app.inbox import bp
 from app.inbox import tasks
 from app.inbox.forms import REGISTRY
@@ -54,7 +55,7 @@ def start_cycle():
             form.month.errors.append(str(exc))
         else:
             flash(_("The cycle of %(period)s has started.", period=info.period), "success")
-            return redirect(url_for("inbox.index"), code=303)
+            return see_other(url_for("inbox.index"))
     return render("inbox/start.html", "inbox/_start_form.html", start_form=form, status=422 if form.errors else 200)
 
 
