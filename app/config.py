@@ -43,6 +43,7 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Mandato <noreply@mandato.local>")
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or ("smtp" if MAIL_SERVER else "file")
     MAIL_FILE_PATH = os.environ.get("MAIL_FILE_PATH") or str(ROOT / "instance" / "outbox")
+    MAIL_IN_BACKGROUND = True  # notification e-mails leave from a thread after the commit
 
 
 class TestConfig(Config):
@@ -52,3 +53,4 @@ class TestConfig(Config):
     SECRET_KEY = "test"
     SERVER_NAME = "localhost"
     MAIL_BACKEND = "locmem"  # kept in memory; the smtp_server fixture switches a test to a real SMTP server
+    MAIL_IN_BACKGROUND = False  # tests read the messages right after the request

@@ -2,11 +2,13 @@
 
 ``notify`` writes one ``Notification`` row per recipient in the caller's transaction and queues the e-mails on the
 session; they leave only after that transaction commits (a rolled-back change tells nobody), one message per
-recipient through ``app.services.mail``. A mail server that refuses is logged and does not undo the change: the
+recipient through ``app.services.mail``, from a background thread when ``MAIL_IN_BACKGROUND`` is set (the
+default outside tests). A mail server that refuses is logged and does not undo the change: the
 in-app notification is the record.
 """
 
 import logging
+import threading
 from collections.abc import Iterable
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -115,14 +117,27 @@ def _send_queued(session: Session) -> None:
     queued = session.info.pop(OUTBOX, None)
     if not queued or not has_app_context():
         return
-    for item in queued:
-        # a notification added inside a savepoint that was rolled back is no longer persistent: its mail stays
-        if not inspect(item.notification).persistent:
-            continue
+    # a notification added inside a savepoint that was rolled back is no longer persistent: its mail stays
+    messages = [(item.address, item.subject, item.body) for item in queued if inspect(item.notification).persistent]
+    if current_app.config.get("MAIL_IN_BACKGROUND"):
+        # hundreds of partners are told at once when statements are published: the request does not wait
+        app = current_app._get_current_object()
+        threading.Thread(target=_deliver_in_app, args=(app, messages), daemon=True).start()
+    else:
+        _deliver(messages)
+
+
+def _deliver(messages: list[tuple[str, str, str]]) -> None:
+    for address, subject, body in messages:
         try:
-            mail.send(item.address, item.subject, item.body)
+            mail.send(address, subject, body)
         except mail.MailError:
-            logger.exception("notification %s: e-mail to %s not sent", item.subject, item.address)
+            logger.exception("notification %s: e-mail to %s not sent", subject, address)
+
+
+def _deliver_in_app(app, messages: list[tuple[str, str, str]]) -> None:
+    with app.app_context():
+        _deliver(messages)
 
 
 @event.listens_for(Session, "after_soft_rollback")

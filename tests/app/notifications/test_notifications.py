@@ -1,6 +1,7 @@
 """Notifications: who gets them, the e-mail after the commit (never after a rollback), the list, the unread badge
 polled by the navigation, marking read, and the escalation that tells the back-office lead."""
 
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -46,6 +47,18 @@ def test_notify_reaches_the_union_of_users_role_and_partner_and_mails_after_comm
     db.session.rollback()
     db.session.commit()
     assert len(smtp_server.messages) == 2 and "test" not in _kinds("finance")[1:]
+
+
+def test_in_background_the_commit_does_not_wait_for_the_mail_server(app, network, smtp_server):
+    app.config["MAIL_IN_BACKGROUND"] = True
+    _user("lead").email = "lead@example.test"
+    db.session.commit()
+    notifications.notify(db.session, role=Role.BACKOFFICE_LEAD, kind="test", title="Published", body="", link=None)
+    db.session.commit()
+    deadline = time.monotonic() + 10
+    while not smtp_server.messages and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [m["X-Envelope-To"] for m in smtp_server.messages] == ["lead@example.test"]
 
 
 def test_list_badge_and_marking_read(client, auth, network):
