@@ -36,6 +36,7 @@ sys.path[0] = str(ROOT)
 
 from app import create_app  # noqa: E402
 from app.config import TestConfig  # noqa: E402
+from app.demo.principal import store_demo_principal
 from app.extensions import db  # noqa: E402
 from app.models import CalculationRun  # noqa: E402
 from app.models import CommissionLine  # noqa: E402
@@ -144,6 +145,7 @@ def seed(count: int) -> int:
     rows = session.execute(text("SELECT id, partner_id, " + ", ".join(amounts) + " FROM statement ORDER BY id"))
     session.execute(insert(Invoice), [{"batch_id": batch.id, "statement_id": row[0], "partner_id": row[1],
                                        **dict(zip(amounts, row[2:], strict=True))} for row in rows])
+    store_demo_principal(session)
     session.commit()
     return batch.id
 

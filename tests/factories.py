@@ -26,6 +26,7 @@ from app.models.partner import EnasarcoMandate
 from app.models.partner import FiscalCategory
 from app.models.partner import LegalForm
 from app.models.partner import VatRegime
+from app.models.settings import CompanySetting
 from app.services import accounts
 
 PASSWORD = "secret"
@@ -38,6 +39,14 @@ STAFF_USERS = {
     "sales": Role.SALES_MANAGER,
     "finance": Role.FINANCE,
     "auditor": Role.AUDITOR,
+}
+# The principal every test network has, from the networks' first day (the tests' documents print it).
+PRINCIPAL_SINCE = date(2025, 1, 1)
+TEST_PRINCIPAL = {
+    "name": "Sorgente Energia S.p.A.", "vat_number": "04567890159", "fiscal_code": "04567890159",
+    "address": "Via Alessandro Volta 18", "postcode": "20121", "city": "Milano", "province": "MI",
+    "rea": "MI-1765432", "sdi_code": "M5UXCR1", "email": "amministrazione@sorgente-energia.example",
+    "iban": "IT60X0542811101000000123456",
 }
 
 
@@ -116,6 +125,9 @@ def build_network(session: Session) -> Network:
                                 fixed_fee_billed=Decimal("12.00"), paid=True, paid_on=date(2026, 3, 20)))
         net.contracts[code] = contract.id
 
+    # written as rows, like the partners: a fixture, not a change anybody made (no audit entries)
+    session.add_all(CompanySetting(key=f"principal_{field}", valid_from=PRINCIPAL_SINCE, value=value)
+                    for field, value in TEST_PRINCIPAL.items())
     for username, role in STAFF_USERS.items():
         net.users[username] = _user(session, username, username.title(), [role])
     for username, partner in (("agenzia", aga), ("agente", a1), ("subagente", a1a), ("altro", b1)):

@@ -1,33 +1,18 @@
 """The principal of the demo (mandante): the utility that pays the network. A fictitious company.
 
-There is no principal table yet; the app can show :data:`PRINCIPAL` (header of statements, invoices' buyer).
+The seed stores it as the principal's dated company settings from :data:`SINCE` (see ``app.services.principal``),
+so the demo's statements and invoices print it; the users' e-mail domain and the seed summary read it from here.
 The VAT number has a valid check digit and the VAT office code of Milan (015).
 """
 
-from dataclasses import dataclass
+from datetime import date
 
+from sqlalchemy.orm import Session
 
-@dataclass(frozen=True)
-class Principal:
-    """The utility's registry data, as printed on a self-billed invoice."""
+from app.services.principal import Principal
+from app.services.principal import set_principal
 
-    name: str
-    vat_number: str
-    fiscal_code: str
-    address: str
-    postcode: str
-    city: str
-    province: str
-    rea: str
-    sdi_code: str
-    email: str
-    iban: str
-    split_payment: bool
-
-    @property
-    def one_line_address(self) -> str:
-        return f"{self.address}, {self.postcode} {self.city} ({self.province})"
-
+SINCE = date(2000, 1, 1)  # before any demo period, so every demo document has a principal
 
 PRINCIPAL = Principal(
     name="Sorgente Energia S.p.A.",
@@ -43,3 +28,8 @@ PRINCIPAL = Principal(
     iban="IT60X0542811101000000123456",
     split_payment=False,
 )
+
+
+def store_demo_principal(session: Session) -> list[str]:
+    """Set the demo principal's registry data as company settings from :data:`SINCE`; return the keys set."""
+    return set_principal(session, None, SINCE, PRINCIPAL.registry())

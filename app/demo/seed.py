@@ -35,6 +35,7 @@ from app.demo.fiscal import profile_rows
 from app.demo.identifiers import Identifiers
 from app.demo.periods import Window
 from app.demo.plans import load_demo_plans
+from app.demo.principal import store_demo_principal
 from app.demo.service_orders import ORDER_COLUMNS
 from app.demo.service_orders import ServiceDesk
 from app.demo.summary import summary_text
@@ -142,6 +143,7 @@ def _seed(session: Session, scale: float, random_seed: int, echo: Callable[[str]
 
     users = demo_users(network)
     user_ids = create_demo_users(session, users)
+    store_demo_principal(session)
     parameters = {"scale": scale, "seed": random_seed, "today": window.today.isoformat()}
     batch = ImportBatch(source="demo", file_name="demo-seed", user_id=user_ids["admin"], row_count=0, status="imported",
                         sha256=hashlib.sha256(json.dumps(parameters, sort_keys=True).encode()).hexdigest())

@@ -19,6 +19,18 @@ DEFAULTS: dict[str, object] = {
     "dispute_window_days": 10,
     "resolution_sla_days": 5,
     "payment_terms_days": 30,
+    # The principal's registry data (app.services.principal): empty until the company sets it.
+    "principal_name": "",
+    "principal_vat_number": "",
+    "principal_fiscal_code": "",
+    "principal_address": "",
+    "principal_postcode": "",
+    "principal_city": "",
+    "principal_province": "",
+    "principal_rea": "",
+    "principal_sdi_code": "",
+    "principal_email": "",
+    "principal_iban": "",
 }
 
 

@@ -24,6 +24,7 @@ from app.models import CommissionPeriod
 from app.models import Partner
 from app.models import Statement
 from app.services import accounting
+from app.settings import principal as principal_fields
 from calc.inputs import next_month
 
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
@@ -42,6 +43,7 @@ SETTING_LABELS = {
     "resolution_sla_days": (_l("Dispute resolution SLA (days)"), _l(
         "Days the back-office has to resolve a dispute.")),
     "payment_terms_days": (_l("Payment terms (days)"), _l("Days from the invoice date to its payment.")),
+    **principal_fields.setting_labels(),
 }
 MAPPING_KIND_LABELS = {
     "vendor": _l("Vendor (per partner code)"),
@@ -59,6 +61,7 @@ def _value_field():
         "dispute_window_days": IntegerField(_l("New value"), validators=[InputRequired(), NumberRange(1, 90)]),
         "resolution_sla_days": IntegerField(_l("New value"), validators=[InputRequired(), NumberRange(1, 60)]),
         "payment_terms_days": IntegerField(_l("New value"), validators=[InputRequired(), NumberRange(0, 180)]),
+        **principal_fields.value_fields(_l("New value")),
     }
 
 
@@ -99,6 +102,20 @@ def setting_form(key: str, current=None) -> SettingForm:
     if isinstance(current, bool):
         current = "yes" if current else "no"
     return form_class(prefix=key, data={"value": current, "valid_from": first_open_day()})
+
+
+class PrincipalForm(SettingForm):
+    """The principal's registry data from a date (its fields are added by ``principal_form``)."""
+
+    def registry_values(self) -> dict[str, str]:
+        """Return the registry fields as entered (cleaned), by name."""
+        return {name: self[name].data or "" for name in principal_fields.REGISTRY_FIELDS}
+
+
+def principal_form(current: dict[str, str]) -> PrincipalForm:
+    """Return the principal's form, preset to the data in force ``current``, from the first day open to changes."""
+    form_class = type("PrincipalRegistryForm", (PrincipalForm,), principal_fields.principal_form_fields())
+    return form_class(prefix="principal", data={**current, "valid_from": first_open_day()})
 
 
 class MappingForm(FlaskForm):

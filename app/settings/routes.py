@@ -1,5 +1,6 @@
-"""Company settings: each setting's current value and dated history, a new value from a date; the accounting
-mappings of the export (list, add, edit, delete). Every change is audited by the services."""
+"""Company settings: each setting's current value and dated history, a new value from a date; the principal's
+registry data (its own tab: all of it changed from one date); the accounting mappings of the export (list, add,
+edit, delete). Every change is audited by the services."""
 
 from datetime import date
 
@@ -20,12 +21,15 @@ from app.models import Role
 from app.models import User
 from app.security import requires
 from app.services import accounting
+from app.services import principal as principal_data
 from app.services import settings
 from app.settings import bp
+from app.settings import principal as principal_fields
 from app.settings.forms import MAPPING_KIND_LABELS
 from app.settings.forms import SETTING_LABELS
 from app.settings.forms import MappingFilterForm
 from app.settings.forms import MappingForm
+from app.settings.forms import principal_form
 from app.settings.forms import setting_form
 
 MANAGERS = (Role.ADMIN, Role.FINANCE)
@@ -44,10 +48,44 @@ def _setting(key: str, form=None) -> dict:
             "form": form or setting_form(key, current)}
 
 
+def _is_principal(key: str) -> bool:
+    return key.startswith(principal_data.PREFIX)
+
+
 @bp.route("/")
 @requires(*MANAGERS)
 def index():
-    return render("settings/index.html", items=[_setting(key) for key in settings.DEFAULTS])
+    return render("settings/index.html", items=[_setting(key) for key in settings.DEFAULTS if not _is_principal(key)])
+
+
+def _principal_context(form=None) -> dict:
+    """Return the context of the principal's component: data in force today, what is missing, form, histories."""
+    today = date.today()
+    current = principal_data.values_on(db.session, today)
+    missing = principal_data.missing_on(db.session, today)
+    return {"current": current, "missing": missing,
+            "missing_labels": ", ".join(str(principal_fields.LABELS[field][0]) for field in missing),
+            "labels": principal_fields.LABELS, "form": form or principal_form(current),
+            "split_payment": settings.value_on(db.session, "principal_split_payment", today),
+            "items": [_setting(key) for key in settings.DEFAULTS if _is_principal(key)]}
+
+
+@bp.route("/principal", methods=["GET", "POST"])
+@requires(*MANAGERS)
+def principal():
+    form = principal_form(principal_data.values_on(db.session, date.today()))
+    if form.validate_on_submit():
+        changed = principal_data.set_principal(db.session, current_user, form.valid_from.data, form.registry_values())
+        db.session.commit()
+        if changed:
+            flash(_("The principal's data changed from %(day)s (%(count)s fields).", day=form.valid_from.data.isoformat(),
+                    count=len(changed)), "success")
+        else:
+            flash(_("The principal's data was already so on %(day)s: nothing changed.",
+                    day=form.valid_from.data.isoformat()), "info")
+        return redirect(url_for("settings.principal"), code=303)
+    return render("settings/principal.html", "settings/_principal.html", **_principal_context(form),
+                  status=422 if form.errors else 200)
 
 
 @bp.route("/<key>", methods=["GET", "POST"])

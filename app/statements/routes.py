@@ -28,6 +28,8 @@ from app.security import requires
 from app.services import pdf as pdf_files
 from app.services.disputes import raising
 from app.services.disputes import resolving
+from app.services.principal import PrincipalMissing
+from app.services.principal import principal_on
 from app.statements import bp
 from app.statements import context as statements
 from app.statements import disputes as dispute_inputs
@@ -121,7 +123,13 @@ def answer_carried(month: str, partner_id: int):
 @requires(*EVERYONE)
 def pdf(month: str, partner_id: int):
     context = _visible_context(month, partner_id)
-    html = render_template("statements/pdf.html", totals=totals_rows(context["statement"]), **context)
+    try:
+        principal = principal_on(db.session, context["statement"].published_at.date())
+    except PrincipalMissing as missing:
+        flash(str(missing) if current_user.has_role(*STAFF) else _("The statement cannot be printed yet."), "error")
+        return see_other(url_for("statements.detail", month=month, partner_id=partner_id))
+    html = render_template("statements/pdf.html", principal=principal, totals=totals_rows(context["statement"]),
+                           **context)
     name = f"statement-{context['partner'].code}-{context['label']}.pdf"
     return Response(pdf_files.render(html), mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

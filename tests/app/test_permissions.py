@@ -76,6 +76,7 @@ MATRIX = {
     "reports.withholding": ("GET", "/reports/withholding.csv?month=2026-03", REPORT_VIEWERS, False),
     "settings.index": ("GET", "/settings/", SETTINGS_MANAGERS, False),
     "settings.setting": ("GET", "/settings/dispute_window_days", SETTINGS_MANAGERS, False),
+    "settings.principal": ("GET", "/settings/principal", SETTINGS_MANAGERS, False),
     "settings.mappings": ("GET", "/settings/accounting", SETTINGS_MANAGERS, False),
     "settings.mapping": ("GET", "/settings/accounting/gl_account/one_off", SETTINGS_MANAGERS, False),
     "settings.mapping_delete": ("POST", "/settings/accounting/gl_account/one_off/delete", SETTINGS_MANAGERS, False),

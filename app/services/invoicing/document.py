@@ -17,14 +17,14 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.demo.principal import PRINCIPAL
-from app.demo.principal import Principal
 from app.models import CommissionLine
 from app.models import Invoice
 from app.models import Partner
 from app.models.statement import Adjustment
 from app.models.types import Money
+from app.services import principal as principal_data
 from app.services import settings
+from app.services.principal import Principal
 from calc.money import ZERO
 
 ADVANCE_LABEL = "anticipo provvigionale soggetto a conguaglio"
@@ -49,12 +49,8 @@ def italian_date(day: date) -> str:
 
 
 def principal_on(session: Session, day: date) -> Principal:
-    """Return the principal's registry data printed on documents of ``day``.
-
-    The principal's data is kept in ``app.demo.principal`` (the one source the app prints from); this is the
-    single place to read it, so moving it into dated company settings changes nothing else.
-    """
-    return PRINCIPAL
+    """Return the principal's registry data printed on documents of ``day`` (``PrincipalMissing`` when unset)."""
+    return principal_data.principal_on(session, day)
 
 
 @dataclass(frozen=True)

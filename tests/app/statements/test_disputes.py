@@ -8,6 +8,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import delete
 from sqlalchemy import select
 
 import workflows
@@ -15,6 +16,7 @@ from app.extensions import db
 from app.models import Adjustment
 from app.models import AuditEntry
 from app.models import CommissionLine
+from app.models import CompanySetting
 from app.models import Dispute
 from app.models import Notification
 from app.models import Statement
@@ -205,5 +207,17 @@ def test_statement_pdf_has_the_page_figures(disputed, actor):  # noqa: F811
     for figure in ("50,00 €", "0,93 €", "50,93 €", "11,20 €", "5,86 €", "4,33 €", "62,13 €", "51,94 €"):
         assert figure in text, figure
     assert "Mario Rossi" in text and "2026-02" in text
+    assert "Sorgente Energia S.p.A." in text and "04567890159" in text  # the principal, from the settings
     assert lines["activation"].line_key in text  # the open dispute is listed
     assert actor("altro").get(f"/statements/{PERIOD}/partners/{net.partners['A1']}.pdf").status_code == 403
+
+
+def test_without_the_principal_the_statement_pdf_explains_instead(disputed, actor):  # noqa: F811
+    net = disputed[0]
+    db.session.execute(delete(CompanySetting).where(CompanySetting.key == "principal_name"))
+    db.session.commit()
+    url = f"/statements/{PERIOD}/partners/{net.partners['A1']}"
+    backoffice = actor("backoffice")
+    response = backoffice.get(f"{url}.pdf")
+    assert response.status_code == 303 and response.headers["Location"].endswith(url)
+    assert "principal_name" in backoffice.get(url).get_data(as_text=True)  # the flashed reason
