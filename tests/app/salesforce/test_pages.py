@@ -23,7 +23,7 @@ def _connection_form(org_url: str, **changes) -> dict:
 def test_the_connection_form_stores_the_secret_encrypted_and_never_shows_it(client, auth, org):
     auth.login("admin")
     refused = client.post("/salesforce/connection", data=_connection_form(org.url, client_secret="", csrf_token=auth.csrf()))
-    assert refused.status_code == 422 and "Enter the consumer secret." in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Inserisci il consumer secret." in refused.get_data(as_text=True)
     saved = client.post("/salesforce/connection", data=_connection_form(org.url, csrf_token=auth.csrf()))
     assert saved.status_code == 303 and saved.headers["Location"].endswith("/salesforce/")
     row = db.session.scalar(select(SalesforceConnection))

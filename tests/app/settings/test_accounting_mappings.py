@@ -93,7 +93,7 @@ def test_who_may_change_settings(client, auth, network, username, status):
 
 def test_a_vendor_number_is_for_a_known_partner_and_a_gl_account_for_a_known_kind(finance):
     response = finance.post("/settings/accounting", kind="vendor", key="NOPE", value="400001")
-    assert response.status_code == 422 and "No partner has the code NOPE" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Nessun partner ha il codice NOPE" in response.get_data(as_text=True)
     assert finance.post("/settings/accounting", kind="vendor", key="A1", value="400001").status_code == 303
     assert accounting.lookup(db.session, "vendor", "A1") == "400001"
     response = finance.post("/settings/accounting", kind="gl_account", key="bonus_typo", value="6120999")
@@ -108,7 +108,7 @@ def test_the_page_lists_what_the_export_still_needs(finance, network):
     for kind, key in (("vendor", "A1"), ("vendor", "I1"), ("cost_centre", "Campania"), ("gl_account", "one_off"),
                       ("gl_account", "vendor_payable"), ("tax_code", "vat_ordinary_22")):
         assert f'href="/settings/accounting/{kind}/{key}"' in page, (kind, key)
-    assert "7 without a value" in page  # the seven partners of the test network
+    assert "7 senza valore" in page  # the seven partners of the test network
 
     for row in accounting.default_accounting_mappings():
         accounting.add(db.session, None, row)

@@ -179,8 +179,8 @@ def test_dispute_resolution_revises_the_statement_to_the_cent(disputed, actor, s
 
     # the partner is told, and reads the outcome with the figures before and after
     mails = _mail_to(smtp_server, "agente@example.test")
-    assert [m["Subject"] for m in mails] == ["Your statement of 2026-02 is published",
-                                              "Dispute on your statement of 2026-02 answered"]
+    assert [m["Subject"] for m in mails] == ["Il tuo estratto conto di 2026-02 è pubblicato",
+                                              "Risposta alla contestazione sul tuo estratto conto di 2026-02"]
     assert f"/statements/{PERIOD}/partners/{net.partners['A1']}" in mails[1].get_content()
     outcome = agente.task("see_outcome")
     page = agente.get(f"/inbox/tasks/{outcome.id}").get_data(as_text=True)

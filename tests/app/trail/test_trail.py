@@ -102,7 +102,7 @@ def test_from_an_invoice_to_the_import_file_of_its_lines(client, auth, trail):
     source = client.get(source_url).get_data(as_text=True)
     assert "bollette-febbraio-rettifica.csv" in source and sha256 in source
     assert "Backoffice" in source and f'href="/imports/batches/{trail.import_id}"' in source
-    assert "v1" in source and "Not from a file import" in source  # the first version came from elsewhere
+    assert "v1" in source and "Non proviene da un file importato" in source  # the first version came from elsewhere
 
     history = _fragment(client, sections[4])
     assert "commission_cycle" in history and "instance_started" in history
