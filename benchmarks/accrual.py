@@ -5,11 +5,13 @@ partners in 4 levels, contracts and the period's bills, the agents' plan with 9 
 guarantee, the agencies' three-level override, earlier lines), opens the period for accruals with a full
 rebuild, then applies single events the way an import writes them — a contract cancelled within the
 clawback window, a contract activated, a billing line arriving, a new contract — and times each from the
-written row to the committed balances (``app.services.accrual.refresh`` + commit).
+written row to the committed balances (``app.services.accrual.refresh`` + commit). With ``--runs N`` it
+times N runs of ``--events`` events and prints each run and the median of the runs' p50 and p95, with the
+machine's load average (the figures are only comparable at a similar load).
 
     .venv/bin/python benchmarks/accrual.py                         # PostgreSQL, 1,000,000 transactions
     .venv/bin/python benchmarks/accrual.py --size 100000 --events 100
-    .venv/bin/python benchmarks/accrual.py --reuse                  # keep the loaded database
+    .venv/bin/python benchmarks/accrual.py --reuse --runs 3         # keep the loaded database; median of 3 runs
     .venv/bin/python benchmarks/accrual.py --sqlite /tmp/bench_accrual.sqlite --size 100000
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_accrual .venv/bin/python benchmarks/accrual.py
 """
@@ -226,12 +228,17 @@ def report(label: str, timings: dict[str, list[float]]) -> None:
                   f"p95 {_percentile(values, 0.95):7.1f}  max {max(values):7.1f}")
 
 
+def _load() -> str:
+    return "load average " + " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def main() -> None:
     """Parse arguments, build or reuse the database, time the events."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--events", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=8)
+    parser.add_argument("--runs", type=int, default=1, help="repeat the timed events; report the median run")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--reuse", action="store_true", help="keep the PostgreSQL database when already loaded")
     parser.add_argument("--sqlite", type=Path, help="benchmark SQLite at this path instead of PostgreSQL")
@@ -244,7 +251,17 @@ def main() -> None:
         url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
         prepare_postgres(url, arguments.size, arguments.reuse)
         label = f"PostgreSQL, {arguments.size:,} transactions"
-    report(label, run_events(url, arguments.events, arguments.warmup, arguments.seed))
+    runs = []
+    for number in range(1, arguments.runs + 1):
+        print(f"run {number}: {_load()}")
+        timings = run_events(url, arguments.events, arguments.warmup, arguments.seed + number)
+        report(f"{label}, run {number}", timings)
+        every = [t for values in timings.values() for t in values]
+        runs.append((statistics.median(every), _percentile(every, 0.95)))
+    if len(runs) > 1:
+        print(f"{label}: median of {len(runs)} runs of {arguments.events} events: "
+              f"p50 {statistics.median(r[0] for r in runs):.1f} ms, p95 {statistics.median(r[1] for r in runs):.1f} ms "
+              f"(each run: {', '.join(f'{p50:.0f}/{p95:.0f}' for p50, p95 in runs)}); {_load()}")
 
 
 if __name__ == "__main__":

@@ -87,14 +87,24 @@ def key_expr() -> pl.Expr:
     )
 
 
+_NULLS = {name: pl.lit(None, dtype=dtype).alias(name) for name, dtype in LINE_SCHEMA.items()}
+
+
 def complete(frame: pl.DataFrame, **constants) -> pl.DataFrame:
     """Return ``frame`` with every line column (missing ones null, ``constants`` filled in) and its key."""
-    frame = frame.with_columns(pl.lit(value).alias(name) for name, value in constants.items())
-    missing = [pl.lit(None, dtype=dtype).alias(name) for name, dtype in LINE_SCHEMA.items() if name not in frame.columns]
-    frame = frame.with_columns(missing)
-    frame = frame.with_columns(pl.col(name).cast(dtype) for name, dtype in LINE_SCHEMA.items())
-    frame = frame.with_columns(pl.col("status").fill_null("payable"))
-    return frame.select(list(LINE_SCHEMA)).with_columns(key_expr().alias("line_key"))
+    # Two eager steps, not six: an accrual completes a few small frames per event, where each step (and a lazy
+    # plan's optimiser) costs more than the rows it touches.
+    if frame.height == 0:
+        return empty_lines()  # (a select of constants alone would give one row)
+    columns = []
+    for name, dtype in LINE_SCHEMA.items():
+        if name in constants:
+            columns.append(pl.lit(constants[name]).cast(dtype).alias(name))
+        elif name in frame.columns:
+            columns.append(pl.col(name).cast(dtype))
+        else:
+            columns.append(_NULLS[name])
+    return frame.select(columns).with_columns(pl.col("status").fill_null("payable"), key_expr().alias("line_key"))
 
 
 def check_lineage(lines: pl.DataFrame) -> pl.DataFrame:

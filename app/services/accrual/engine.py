@@ -14,6 +14,7 @@ gives for it; ``unit_columns`` tells, for the lines of a full run, which unit ea
 
 from collections.abc import Sequence
 from datetime import date
+from functools import cached_property
 
 import polars as pl
 
@@ -37,9 +38,32 @@ SETTLE_KINDS = ("limits", *sorted(kind for kind, module in MODULES.items() if mo
 SETTLE_HISTORY_KINDS = ("floor", "advance")
 
 
+class UnitRun(Run):
+    """A run over one unit's inputs that works out who is on each plan once per plan, not once per component
+    (the engine's answer is the same each time; a unit's run is small, so the repeated work would dominate)."""
+
+    @cached_property
+    def _on_plan(self) -> dict[tuple[str, int], pl.DataFrame]:
+        return {}
+
+    def assigned(self, plan: Plan) -> pl.DataFrame:
+        """Return (partner_id, valid_from, valid_to) of the partners on ``plan`` (computed once per plan)."""
+        key = ("assigned", id(plan))
+        if key not in self._on_plan:
+            self._on_plan[key] = super().assigned(plan)
+        return self._on_plan[key]
+
+    def members(self, plan: Plan) -> pl.DataFrame:
+        """Return the partners on ``plan`` during the period (computed once per plan)."""
+        key = ("members", id(plan))
+        if key not in self._on_plan:
+            self._on_plan[key] = super().members(plan)
+        return self._on_plan[key]
+
+
 def run_of(period: date, inputs: RunInputs, prior: pl.DataFrame) -> Run:
     """Return the run of a unit; its frames come typed from the database, so they are not validated again."""
-    return Run(period=period, inputs=inputs, prior_lines=prior)
+    return UnitRun(period=period, inputs=inputs, prior_lines=prior)
 
 
 def relevant_plans(run: Run, plans: Sequence[Plan]) -> list[Plan]:
@@ -76,15 +100,15 @@ def has_pay_components(plans: Sequence[Plan]) -> bool:
     return any(kind_of(component) in SETTLE_KINDS for plan in plans for component in plan.components)
 
 
-def settle_lines(run: Run, plans: Sequence[Plan], partner_id: int, earned: pl.DataFrame) -> pl.DataFrame:
-    """Return the partner's limit and pay lines, given every sale line it earns in the period."""
+def settle_lines(run: Run, plans: Sequence[Plan], partner_ids: set[int], earned: pl.DataFrame) -> pl.DataFrame:
+    """Return the partners' limit and pay lines, given every sale line each one earns in the period."""
     plans = relevant_plans(run, plans)
     parts = limit_stage(plans, run, [earned])
     parts = stage_lines("pay", plans, run, parts)
     produced = parts[1:]
     if not produced:
         return empty_lines()
-    return pl.concat(produced, how="vertical").filter(pl.col("partner_id") == partner_id)
+    return pl.concat(produced, how="vertical").filter(pl.col("partner_id").is_in(list(partner_ids)))
 
 
 def needs_settling(run: Run, plans: Sequence[Plan], partner_ids: set[int]) -> set[int]:

@@ -2,7 +2,9 @@
 
 When contracts, billing lines or service orders change, the sellers they belong to (in any version) are
 recomputed unit by unit: the seller's own lines and the overrides they give its upline, then the limits and
-pay lines of every partner whose earnings changed, then those partners' balances. ``rebuild`` computes a
+pay lines of every partner whose earnings changed. Only the lines that differ from the stored ones are
+written, and their difference is added to the balances (``store``); the hierarchy, assignments and plan
+documents are kept between events while their rows are unchanged (``shared``). ``rebuild`` computes a
 period from scratch with ``calc.pipeline.calculate`` on the inputs a calculation run reads, which is what the
 incremental updates must always equal.
 """
@@ -23,28 +25,24 @@ from sqlalchemy.orm import Session
 from app.models import AccrualLine
 from app.models import AccrualPeriod
 from app.models import BillingLine
-from app.models import CalculationRun
 from app.models import CommissionLine
 from app.models import CommissionPeriod
 from app.models import Contract
 from app.models import PeriodStatus
 from app.models import ServiceOrder
-from app.services import plans as stored_plans
 from app.services.accrual import engine
 from app.services.accrual import inputs as unit_inputs
+from app.services.accrual import shared as shared_inputs
 from app.services.accrual import store
+from app.services.accrual.shared import plans_of
 from app.services.calculation import inputs as run_inputs
 from app.services.calculation import lines as stored_lines
 from app.services.calculation.frames import is_postgres
-from calc.inputs import next_month
 from calc.pipeline import calculate
 from calc.plan import Plan as PlanDocument
 
 # Past this many sellers one event batch is cheaper as a rebuild of the period than seller by seller.
 REBUILD_ABOVE = 300
-
-_documents: dict[tuple[int, str], PlanDocument] = {}
-
 
 class AccrualError(RuntimeError):
     """A period whose accruals cannot be kept (it is approved and locked)."""
@@ -65,17 +63,6 @@ def open_periods(session: Session) -> list[date]:
     locked = select(CommissionPeriod.month).where(CommissionPeriod.status == PeriodStatus.APPROVED)
     return list(session.scalars(select(AccrualPeriod.month).where(AccrualPeriod.month.not_in(locked))
                                 .order_by(AccrualPeriod.month)))
-
-
-def plans_of(session: Session, period: date) -> list[PlanDocument]:
-    """Return the plan documents in force during ``period`` (published versions never change: keep them)."""
-    documents = []
-    for version in stored_plans.published_versions(session, period, next_month(period)):
-        key = (version.id, version.sha256)
-        if key not in _documents:
-            _documents[key] = stored_plans.document_of(version)
-        documents.append(_documents[key])
-    return documents
 
 
 def sellers_of_sources(session: Session, contract_refs: Iterable[str] = (), billing_refs: Iterable[str] = (),
@@ -120,21 +107,24 @@ def refresh(session: Session, *, contract_refs: Iterable[str] = (), billing_refs
 
 
 def _refresh_period(session: Session, period: date, sellers: set[int]) -> set[int]:
-    """Recompute the sellers' sale units, the settle units of every partner they earn for, and the balances."""
-    shared = unit_inputs.Shared(period, unit_inputs.hierarchy(session), run_inputs.assignments(session, period))
-    plans = plans_of(session, period)
+    """Recompute the sellers' sale units, then the settle units of every partner whose earnings changed, and add
+    the changed lines to the balances; return the partners whose balances changed."""
+    shared = shared_inputs.of_period(session, period)
+    plans = shared.plans
     unit = unit_inputs.sale_unit(session, shared, sellers)
     run = engine.run_of(period, unit.inputs, unit.prior)
     sale = engine.unit_columns(engine.sale_lines(run, plans, sellers))
-    earners = store.replace_units(session, period, engine.SALE, sellers, sale)
+    changes = [store.replace_units(session, period, engine.SALE, sellers, sale)]
     settling = engine.settle_plans(plans)
-    if settling:
-        for partner_id in sorted(_to_settle(session, period, run, settling, earners)):
-            _settle(session, shared, unit, settling, partner_id, sellers, sale)
-    store.refresh_balances(session, period, earners)
+    earners = changes[0].partners
+    if settling and earners:
+        to_settle = _to_settle(session, period, run, settling, earners)
+        if to_settle:
+            changes.append(_settle(session, shared, unit, settling, to_settle, sellers, sale))
+    touched = store.apply_changes(session, period, changes)
     session.execute(update(AccrualPeriod).where(AccrualPeriod.month == period).values(
         updated_at=datetime.now(UTC), events=AccrualPeriod.events + 1))
-    return earners
+    return touched
 
 
 def _to_settle(session: Session, period: date, run, settling: list[PlanDocument], earners: set[int]) -> set[int]:
@@ -148,29 +138,31 @@ def _to_settle(session: Session, period: date, run, settling: list[PlanDocument]
         CommissionPeriod.month < period, CommissionPeriod.current_run_id.is_not(None))
     settled = select(AccrualLine.unit_partner_id).where(
         AccrualLine.period == period, AccrualLine.unit_stage == engine.SETTLE, AccrualLine.unit_partner_id.in_(rest))
-    carried = select(CommissionLine.partner_id).join(CalculationRun, CalculationRun.id == CommissionLine.run_id).where(
-        CalculationRun.id.in_(current), CommissionLine.partner_id.in_(rest),
+    carried = select(CommissionLine.partner_id).where(
+        CommissionLine.run_id.in_(current), CommissionLine.partner_id.in_(rest),
         CommissionLine.plan_code.in_([plan.plan_id for plan in settling]),
         CommissionLine.line_kind.in_(engine.SETTLE_HISTORY_KINDS))
     return found | set(session.scalars(union(settled, carried)))
 
 
-def _settle(session: Session, shared: unit_inputs.Shared, unit: unit_inputs.Unit, settling: list[PlanDocument],
-            partner_id: int, sellers: set[int], sale: pl.DataFrame) -> None:
-    """Recompute one partner's limit and pay lines from everything it earns in the period."""
+def _settle(session: Session, shared: shared_inputs.Shared, unit: unit_inputs.Unit, settling: list[PlanDocument],
+            partner_ids: set[int], sellers: set[int], sale: pl.DataFrame) -> store.Change:
+    """Recompute the partners' limit and pay lines from everything each one earns in the period."""
     # Limits read the lines of their own plan only; pay components read every line the partner earns.
     codes = None if engine.has_pay_components(settling) else [plan.plan_id for plan in settling]
-    mine = sale.filter(pl.col("partner_id") == partner_id).drop(store.UNIT_COLUMNS)
+    mine = sale.filter(pl.col("partner_id").is_in(list(partner_ids))).drop(store.UNIT_COLUMNS)
     if codes is not None:
         mine = mine.filter(pl.col("plan_id").is_in(codes))
     earned = [mine]
     # A seller with no downline earns nothing outside its own unit: no need to ask the database.
-    if partner_id not in sellers or unit_inputs.descendants(shared.hierarchy, partner_id):
-        earned.append(store.earned_elsewhere(session, shared.period, partner_id, sellers, codes))
-    inputs, prior = unit_inputs.settle_unit(session, shared, unit, partner_id)
+    elsewhere = {partner_id for partner_id in partner_ids
+                 if partner_id not in sellers or shared.descendants(partner_id)}
+    if elsewhere:
+        earned.append(store.earned_elsewhere(session, shared.period, elsewhere, sellers, codes))
+    inputs, prior = unit_inputs.settle_unit(session, shared, unit, partner_ids)
     run = engine.run_of(shared.period, inputs, prior)
-    settled = engine.settle_lines(run, settling, partner_id, pl.concat(earned, how="vertical"))
-    store.replace_units(session, shared.period, engine.SETTLE, {partner_id}, engine.unit_columns(settled))
+    settled = engine.settle_lines(run, settling, partner_ids, pl.concat(earned, how="vertical"))
+    return store.replace_units(session, shared.period, engine.SETTLE, partner_ids, engine.unit_columns(settled))
 
 
 def rebuild(session: Session, period: date) -> int:
@@ -187,8 +179,9 @@ def rebuild(session: Session, period: date) -> int:
     inputs = run_inputs.load(session, period, stored_lines.contracts_waiting(prior))
     result = calculate(period, inputs, plans_of(session, period), prior)
     store.clear(session, period)
-    count = store.write(session, engine.unit_columns(result.lines))
-    store.refresh_balances(session, period, None)
+    # Written unit by unit, so that the lines an event reads back sit together on few pages.
+    count = store.write(session, engine.unit_columns(result.lines).sort("unit_stage", "unit_partner_id"))
+    store.refresh_balances(session, period)
     accrual_period.rebuilt_at = accrual_period.updated_at = datetime.now(UTC)
     return count
 
@@ -206,7 +199,7 @@ def on_billing_lines(session: Session, billing_external_ids: Iterable[str] = (),
 
 def on_partner_moved(session: Session, partner_id: int) -> Refreshed:
     """Update the accruals after a partner got a new parent: its sales and its downline's feed new uplines."""
-    below = unit_inputs.descendants(unit_inputs.hierarchy(session), partner_id)
+    below = shared_inputs.descendants(run_inputs.hierarchy(session), partner_id)
     return refresh(session, partner_ids={partner_id, *below})
 
 

@@ -158,3 +158,28 @@ def _override_lines_from(downline: int) -> list[_Override]:
     rows = db.session.execute(select(AccrualLine.partner_id, AccrualLine.inputs).where(
         AccrualLine.line_kind == "override", AccrualLine.source_id == downline)).all()
     return [_Override(partner_id, inputs) for partner_id, inputs in rows]
+
+
+def test_an_event_rewrites_only_the_lines_that_changed(planned):
+    p = planned.partners
+    accrual.rebuild(db.session, FEBRUARY)
+    db.session.commit()
+    before = dict(db.session.execute(select(AccrualLine.line_key, AccrualLine.id)).all())
+
+    new_contract("C-A1-5", p["A1"], date(2026, 2, 4), status=ContractStatus.ACTIVE, activated_on=date(2026, 2, 6))
+    accrual.on_contract_event(db.session, ["C-A1-5"])
+    db.session.commit()
+    after = dict(db.session.execute(select(AccrualLine.line_key, AccrualLine.id)).all())
+
+    kept = {key for key in before if after.get(key) == before[key]}
+    rewritten = set(after) - kept
+    # rewritten: the new contract's activation, the accelerator it unlocks, the overrides they give A1's agency
+    # and the agency's guarantee; kept row for row: A1's first activation, and every line of everyone else
+    assert any("C-A1-5" in key for key in rewritten)
+    assert any(key.startswith(f"{p['A1']}|agents-accrual|accelerator|") for key in rewritten)
+    assert any(key.startswith(f"{p['AGA']}|overrides-accrual|override|") for key in rewritten)
+    first = {key for key in before if key.startswith(f"{p['A1']}|agents-accrual|activation|") and ":C-A1|" in key}
+    assert first and first <= kept
+    others = {key for key in before if int(key.split("|")[0]) not in (p["A1"], p["AGA"])}
+    assert others and others <= kept
+    assert_equals_full_run()
