@@ -126,6 +126,10 @@ class BulkWriter:
     def finish(self) -> None:
         """Move the id sequences of the loaded tables past their highest id and refresh planner statistics."""
         if not self.postgres:
+            # without statistics SQLite's planner picks nested scans of the bulk-loaded tables: the data-quality
+            # check of a period took seconds at scale 0.05 instead of milliseconds
+            for table in sorted(self.loaded):
+                self.connection.execute(text(f"ANALYZE {_quoted(table)}"))
             return
         for table in sorted(self.loaded):
             quoted = _quoted(table)

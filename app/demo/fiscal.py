@@ -4,7 +4,7 @@ Agencies are ``agent`` companies; agents and sub-agents are mostly individuals i
 some flat-rate (forfettario), mono- or multi-firm for ENASARCO, some with the reduced withholding base;
 call centres are companies; installers are ``installer`` businesses; technicians are self-employed
 ``professional`` individuals outside ENASARCO. A few profiles change during the year: the previous profile
-closes on the day the new one starts.
+closes on the day the new one starts. A profile stays open after the partner's mandate ends.
 """
 
 import random
@@ -46,7 +46,9 @@ def _mandate(rng: random.Random, mono_share: float) -> str:
 def _first_profile(rng: random.Random, partner: DemoPartner) -> Profile:
     """Return the profile a partner starts with."""
     kind, form = partner.kind, partner.legal_form
-    start, end = partner.active_from, partner.active_to
+    # open-ended even when the mandate ends: the portfolio a partner leaves keeps billing, and what it still
+    # earns is invoiced with its tax profile (the cycle's data-quality check blocks a period otherwise)
+    start, end = partner.active_from, None
     if kind == AGENCY:
         return Profile(partner.id, start, end, "agent", "company", "ordinary", _mandate(rng, 0.3), rng.random() < 0.6)
     if kind in (AGENT, SUB_AGENT):

@@ -2,8 +2,9 @@
 
 Everything is generated from ``random.Random`` streams derived from the seed, one per concept, so the same
 seed and day give the same data. Ids are assigned here and rows bulk-loaded (:mod:`app.demo.bulk`); users go
-through ``create_user`` and the run ends with a ``demo.seeded`` audit entry. If anything fails, nothing is
-written.
+through ``create_user`` and the loading ends with a ``demo.seeded`` audit entry. If anything fails there, nothing
+is written. Then the commission cycles of the last two months run (:mod:`app.demo.cycles`), committing step by
+step as the task pages do.
 """
 
 import gc
@@ -29,6 +30,7 @@ from app.demo.billing import BillingRun
 from app.demo.bulk import BulkWriter
 from app.demo.customers import CUSTOMER_COLUMNS
 from app.demo.customers import CustomerBook
+from app.demo.cycles import run_demo_cycles
 from app.demo.fiscal import PROFILE_COLUMNS
 from app.demo.fiscal import fiscal_profiles
 from app.demo.fiscal import profile_rows
@@ -77,8 +79,11 @@ def _refuse_if_seeded(session: Session, writer: BulkWriter) -> None:
 
 
 def seed_demo(scale: float = 1.0, random_seed: int = 2026, echo: Callable[[str], None] = print,
-              today: date | None = None) -> str:
-    """Seed the demo network into the current app's database and return a printable summary."""
+              today: date | None = None, cycles: bool = True) -> str:
+    """Seed the demo network into the current app's database and return a printable summary.
+
+    With ``cycles`` (the default) the commission cycles of the last two months run on the seeded network.
+    """
     if scale <= 0:
         raise click.ClickException("the scale must be positive (1 is about 350 partners and 50,000 contracts)")
     session = db.session
@@ -99,6 +104,14 @@ def seed_demo(scale: float = 1.0, random_seed: int = 2026, echo: Callable[[str],
     finally:
         if collecting:
             gc.enable()
+    if cycles:
+        # the cycles commit step by step, as the task pages do: they run on the committed network
+        echo("Commission cycles:")
+        try:
+            counts["cycles"] = run_demo_cycles(session, window.today, echo)
+        except BaseException:
+            session.rollback()
+            raise
     counts["seconds"] = round(perf_counter() - started, 1)
     return summary_text(counts)
 

@@ -40,8 +40,10 @@ def summary_text(counts: dict) -> str:
         f"  {counts['contract_ids']:,} contracts by status: "
         + ", ".join(f"{status} {n:,}" for status, n in sorted(counts["statuses"].items())),
         "",
-        f'Demo users (password for all: "{PASSWORD}"):',
     ]
+    if counts.get("cycles"):
+        lines += ["Commission cycles:", *(report.line() for report in counts["cycles"]), ""]
+    lines += [f'Demo users (password for all: "{PASSWORD}"):']
     for user in counts["user_list"]:
         partner = f"  {user.partner.code} {user.partner.name}" if user.partner else ""
         lines.append(f"  {user.username:<13} {user.role.value:<16}{partner}")

@@ -70,15 +70,19 @@ def cycle_variables(session: Session, month: date) -> dict:
             "review_deadline": deadline.isoformat(timespec="seconds")}
 
 
-def start_cycle(session: Session, user, month: date) -> workflows.ProcessInstanceInfo:
-    """Start the commission cycle of ``month`` (back-office or admin); one cycle per period."""
+def start_cycle(session: Session, user, month: date,
+                variables: dict | None = None) -> workflows.ProcessInstanceInfo:
+    """Start the commission cycle of ``month`` (back-office or admin); one cycle per period.
+
+    ``variables`` override those of ``cycle_variables`` (the demo seed closes its dispute windows in seconds).
+    """
     if user is None or not user.has_role(*STARTERS):
         raise CycleError("only the back-office or an admin starts a cycle")
     period = f"{month:%Y-%m}"
     if workflows.find_instance(session, CYCLE, period) is not None:
         raise CycleError(f"the cycle of {period} is already started")
     info = workflows.start(session, CYCLE, business_key=period, period=period,
-                           variables=cycle_variables(session, month), user=user)
+                           variables=cycle_variables(session, month) | (variables or {}), user=user)
     audit.record(session, user, "cycle.started", "process_instance", info.id, after={"period": period},
                  summary=f"commission cycle {period} started")
     return info

@@ -1,17 +1,20 @@
 """The demo network generator: valid identifiers, a sound hierarchy, coherent lifecycles and billing, one user per
 role, refusal to seed twice, and the same data for the same seed.
 
-Most checks read one small seeded SQLite database (scale 0.02); the refusal test runs on every backend of the
-shared ``app`` fixture, so it also exercises the PostgreSQL COPY path when TEST_DATABASE_URL is set.
+Most checks read one small seeded SQLite database (scale 0.02, without the commission cycles); the refusal test
+and the cycles test run on every backend of the shared ``app`` fixture, so they also exercise the PostgreSQL COPY
+path when TEST_DATABASE_URL is set.
 """
 
 import enum
+import hashlib
 import re
 import shutil
 from collections import Counter
 from collections import defaultdict
 from datetime import date
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func
@@ -20,6 +23,7 @@ from stdnum import iban
 from stdnum.it import codicefiscale
 from stdnum.it import iva
 
+import workflows
 from app import create_app
 from app.config import TestConfig
 from app.demo.periods import Window
@@ -28,10 +32,21 @@ from app.demo.seed import DemoAlreadySeeded
 from app.demo.seed import seed_demo
 from app.extensions import db
 from app.models import AuditEntry
+from app.models import CommissionPeriod
+from app.models import Invoice
+from app.models import InvoiceBatch
 from app.models import Partner
 from app.models import PartnerKind
+from app.models import PeriodStatus
 from app.models import Role
+from app.models import Statement
 from app.models import User
+from app.models.invoice import BatchStatus
+from app.models.statement import Dispute
+from app.models.statement import DisputeStatus
+from app.models.statement import StatementStatus
+from app.services import cycle
+from calc.inputs import months_before
 
 SCALE = 0.02
 SEED = 7
@@ -52,7 +67,7 @@ def _seed_copy(template, path, seed: int = SEED) -> dict[str, list[dict]]:
     shutil.copy(template, path)
     app = create_app(_config(f"sqlite:///{path}"))
     with app.app_context():
-        seed_demo(scale=SCALE, random_seed=seed, echo=lambda _line: None, today=TODAY)
+        seed_demo(scale=SCALE, random_seed=seed, echo=lambda _line: None, today=TODAY, cycles=False)
         tables = {}
         for name in TABLES + ("user", "user_role", "audit_entry"):
             table = db.metadata.tables[name]
@@ -272,7 +287,7 @@ def test_same_seed_gives_the_same_data(data, sqlite_template, tmp_path):
 
 
 def test_seeding_twice_refuses_and_leaves_the_data_as_it_was(app):
-    summary = seed_demo(scale=0.01, random_seed=1, echo=lambda _line: None, today=TODAY)
+    summary = seed_demo(scale=0.01, random_seed=1, echo=lambda _line: None, today=TODAY, cycles=False)
     assert 'password for all: "mandato"' in summary
     partners = db.session.scalar(select(func.count()).select_from(Partner))
     with pytest.raises(DemoAlreadySeeded, match="already has data"):
@@ -302,3 +317,70 @@ def test_cli_prints_the_logins(runner):
     assert "installatore" in result.output and "mandato" in result.output
     again = runner.invoke(args=["demo", "seed", "--scale", "0.01"])
     assert again.exit_code != 0 and "already has data" in again.output
+
+
+def _user(username: str) -> User:
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def _period(month: date) -> CommissionPeriod:
+    return db.session.scalar(select(CommissionPeriod).where(CommissionPeriod.month == month))
+
+
+def test_the_seed_leaves_one_month_invoiced_and_the_next_in_review(app, client, auth):
+    seed_demo(scale=SCALE, random_seed=SEED, echo=lambda _line: None, today=TODAY)
+    finished, reviewing = months_before(TODAY, 2), months_before(TODAY, 1)
+    backoffice, finance, agente = _user("backoffice"), _user("finance"), _user("agente")
+
+    # the month before last: validated by the back-office, approved by finance, issued and exported
+    period = _period(finished)
+    assert period.status == PeriodStatus.APPROVED and period.validated_by == backoffice.id
+    assert workflows.find_instance(db.session, cycle.CYCLE, f"{finished:%Y-%m}").status == "completed"
+    statements = db.session.scalars(select(Statement).where(Statement.period_id == period.id)).all()
+    assert statements and {s.status for s in statements} == {StatementStatus.ACCEPTED}
+    [batch] = db.session.scalars(select(InvoiceBatch).where(InvoiceBatch.period_id == period.id)).all()
+    assert batch.status == BatchStatus.EXPORTED and batch.built_by == backoffice.id and batch.decided_by == finance.id
+    assert batch.export_file and batch.export_sha256 == hashlib.sha256(batch.export_file).hexdigest()
+    invoices = db.session.scalars(select(Invoice).where(Invoice.batch_id == batch.id).order_by(Invoice.number)).all()
+    assert len(invoices) == batch.invoice_count == sum(s.taxable > 0 for s in statements) > 0
+    assert [i.number for i in invoices] == list(range(1, len(invoices) + 1))
+    for invoice in invoices:
+        assert invoice.pdf.startswith(b"%PDF-") and invoice.pdf_sha256 == hashlib.sha256(invoice.pdf).hexdigest()
+    assert sum((i.taxable for i in invoices), Decimal("0.00")) == batch.taxable
+    audited = {e.action: e.actor for e in db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action.in_(("period.validated", "batch.approved", "batch.exported"))))}
+    assert audited == {"period.validated": "backoffice", "batch.approved": "finance", "batch.exported": "finance"}
+
+    # last month: published, a review waiting for each partner user, agente's dispute waiting for the back-office
+    period = _period(reviewing)
+    assert period.status == PeriodStatus.VALIDATED
+    statements = {s.partner_id: s for s in db.session.scalars(select(Statement).where(
+        Statement.period_id == period.id))}
+    reviews = workflows.list_instances(db.session, process_id=cycle.REVIEW, period=f"{reviewing:%Y-%m}")
+    assert len(reviews) == len(statements) > 0 and {r.status for r in reviews} == {"running"}
+    waiting = Counter(t.bpmn_id for r in reviews for t in workflows.ready_tasks(db.session, instance_id=r.id))
+    assert waiting == {"review_statement": len(reviews) - 1, "resolve_disputes": 1}
+    for username in ("agenzia", "subagente"):
+        user = _user(username)
+        [task] = [t for t in workflows.ready_tasks(db.session, user=user) if t.bpmn_id == "review_statement"]
+        assert task.period == f"{reviewing:%Y-%m}" and statements[user.partner_id].status == StatementStatus.PUBLISHED
+    [dispute] = db.session.scalars(select(Dispute)).all()
+    assert dispute.raised_by == agente.id and dispute.status == DisputeStatus.OPEN
+    assert dispute.statement_id == statements[agente.partner_id].id
+    assert statements[agente.partner_id].status == StatementStatus.DISPUTED
+    [line] = dispute.lines
+    assert line.claimed_amount == (line.amount * Decimal("1.5")).quantize(Decimal("0.01")) and line.amount > 0
+    [resolve] = [t for t in workflows.ready_tasks(db.session, user=backoffice) if t.bpmn_id == "resolve_disputes"]
+    assert resolve.business_key == f"{reviewing:%Y-%m}/partner-{agente.partner_id}"
+    assert not [t for t in workflows.ready_tasks(db.session, user=agente) if t.bpmn_id == "review_statement"]
+
+    # agente reads its invoice over HTTP, and no one else's
+    [own] = [i for i in invoices if i.partner_id == agente.partner_id]
+    other = next(i for i in invoices if i.partner_id != agente.partner_id)
+    auth.login("agente", "mandato")
+    listing = client.get("/invoices/")
+    assert listing.status_code == 200 and own.number_text in listing.get_data(as_text=True)
+    assert other.number_text not in listing.get_data(as_text=True)
+    response = client.get(f"/invoices/{own.id}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf" and response.data == own.pdf
+    assert client.get(f"/invoices/{other.id}.pdf").status_code in (403, 404)
