@@ -125,10 +125,11 @@ def for_instance(session: Session, instance_id: int) -> list[JobInfo]:
     return [JobInfo.of(row) for row in rows]
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Running:
     job_id: int
     bind: object
+    locked_out: bool = False  # SQLite: the job's own transaction holds the write lock until it commits
 
 
 _running: contextvars.ContextVar[_Running | None] = contextvars.ContextVar("workflow_job", default=None)
@@ -152,6 +153,8 @@ def report_progress(percent: int, message: str = "") -> bool:
     percent = max(0, min(100, int(percent)))
     engine = getattr(current.bind, "engine", current.bind)
     sqlite = engine.dialect.name == "sqlite"
+    if current.locked_out:
+        return False
     try:
         with engine.connect() as connection:
             if sqlite:
@@ -165,5 +168,7 @@ def report_progress(percent: int, message: str = "") -> bool:
                     connection.exec_driver_sql("PRAGMA busy_timeout = 5000")
     except OperationalError:
         logger.info("progress of job %s skipped: the database is busy", current.job_id)
+        # on SQLite the lock is the job's own write transaction, held until the job commits: stop waiting on it
+        current.locked_out = sqlite
         return False
     return True

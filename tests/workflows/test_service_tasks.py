@@ -181,3 +181,21 @@ def test_the_celery_runner_completes_a_background_task(app, session, users, step
     assert job.worker.startswith("celery:")
     assert steps.progress_seen == [(40, "computing")]
     assert task_for(session, users["backoffice"], "check_result", info.id)
+
+
+def test_on_sqlite_progress_stops_waiting_for_the_jobs_own_write_lock(session, users):
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("the job's own write lock is SQLite's; PostgreSQL writes progress beside it")
+    session.execute(text("INSERT INTO import_batch (source, file_name, sha256, row_count, status) "
+                         "VALUES ('test', 'lock.csv', 'x', 0, 'imported')"))  # the job's transaction writes
+    token = jobs.running(0, session.get_bind())
+    try:
+        started = time.perf_counter()
+        assert workflows.report_progress(10, "reading") is False  # waits the short busy timeout once
+        first = time.perf_counter() - started
+        started = time.perf_counter()
+        assert [workflows.report_progress(p, "computing") for p in range(20, 100, 10)] == [False] * 8
+        assert time.perf_counter() - started < first  # and never again while the job runs
+    finally:
+        jobs.stopped(token)
+        session.rollback()
