@@ -64,6 +64,8 @@ def _component_lines(plan: Plan, component, run: Run, earlier: pl.LazyFrame) -> 
         component_id=component.id,
         component_kind=kind_of(component),
     )
+    if component.label:  # what statements and invoices print for the component's lines
+        frame = frame.with_columns(pl.col("label").fill_null(component.label))
     if component.hold is not None:
         frame = frame.with_columns(hold_text(component.hold, run.period).alias("hold_until"))
     return apply_holds(frame, run, component.hold)
@@ -72,6 +74,9 @@ def _component_lines(plan: Plan, component, run: Run, earlier: pl.LazyFrame) -> 
 def so_far(parts: list[pl.DataFrame]) -> pl.LazyFrame:
     """Return the lines produced so far as one lazy frame (filters run per part; nothing is copied whole)."""
     return pl.concat([part.lazy() for part in parts]) if parts else empty_lines().lazy()
+
+
+LIMITS_LABEL = "Minimi garantiti e tetti"  # the label of the lines the plan's limits add (a guarantee, a cap)
 
 
 def run_stage(stage: str, plans: Sequence[Plan], run: Run, parts: list[pl.DataFrame]) -> list[pl.DataFrame]:
@@ -88,7 +93,7 @@ def limit_stage(plans: Sequence[Plan], run: Run, parts: list[pl.DataFrame]) -> l
     earlier = so_far(parts)
     produced = [
         complete(limit_lines(plan, run, earlier), period=run.period, plan_id=plan.plan_id,
-                 plan_version=plan.version, component_id="limits", component_kind="limits")
+                 plan_version=plan.version, component_id="limits", component_kind="limits", label=LIMITS_LABEL)
         for plan in plans
         if plan.limits != Limits()
     ]

@@ -65,3 +65,7 @@ def test_all_demo_plans_in_one_run():
         "advance": Decimal("6000.00"), "formula": Decimal("23.00"), "guarantee": Decimal("177.00")}
     statement = result.statements.filter(pl.col("partner_id") == 2).row(0, named=True)
     assert (statement["gross_cents"], statement["held_cents"], statement["payable_cents"]) == (20500, -15000, 5500)
+    # every line carries what documents print for it: its component's label, the limits' own
+    labels = dict(lines.filter(pl.col("partner_id").is_in([1, 5])).select("component_id", "label").unique().iter_rows())
+    assert labels == {"override": "Override sulla rete", "advance": "anticipo provvigionale soggetto a conguaglio",
+                      "volume-bonus": "Bonus volumi", "limits": "Minimi garantiti e tetti"}
