@@ -109,8 +109,7 @@ def complete_via_http(session, user, task_ids: list[str]) -> list[float]:
     samples = []
     for task_id in task_ids:
         t0 = time.perf_counter()
-        response = client.post(f"/inbox/tasks/{task_id}", data={"csrf_token": token, "decision": "dispute",
-                                                                 "reason": "benchmark"})
+        response = client.post(f"/inbox/tasks/{task_id}", data={"csrf_token": token, "decision": "accept"})
         samples.append(time.perf_counter() - t0)
         if response.status_code != 303:
             raise RuntimeError(f"task {task_id}: HTTP {response.status_code}")
@@ -127,13 +126,11 @@ def state_sizes(session) -> str:
 
 def embedded_spec_size(session, instance_id: int) -> int:
     """Size the same instance would have with Spiff's default serializer (spec embedded), for comparison."""
-    from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-    from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
-
     from workflows import persistence
+    from workflows import serializer
 
     _, runtime = persistence.load(session, instance_id)
-    return len(BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG)).serialize_json(runtime.workflow))
+    return serializer.embedded_size(runtime.workflow)
 
 
 def run(label: str, url: str, count: int) -> None:

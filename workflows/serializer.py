@@ -15,6 +15,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.specs.defaults import ServiceTask as SpiffServiceTask
 
 from workflows.specs import ParsedProcess
 
@@ -52,6 +53,15 @@ def _registry():
 
 
 _serializer = BpmnWorkflowSerializer(_registry())
+
+
+def embedded_size(workflow: BpmnWorkflow) -> int:
+    """Return the size the state would have with Spiff's default serializer, spec embedded (for comparison)."""
+    from workflows.service_tasks import OperationServiceTask
+
+    config = dict(SPIFF_CONFIG)
+    config[OperationServiceTask] = SPIFF_CONFIG[SpiffServiceTask]
+    return len(BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config)).serialize_json(workflow))
 
 
 def dumps(workflow: BpmnWorkflow) -> str:
