@@ -51,7 +51,6 @@ from workflows.jobs import get as get_job
 from workflows.jobs import report_progress
 from workflows.service_tasks import register as register_operation
 from workflows.timers import fire_due as fire_due_timers
-from workflows.types import DefinitionInfo
 from workflows.types import HistoryEvent
 from workflows.types import HumanTaskInfo
 from workflows.types import JobInfo
@@ -82,7 +81,6 @@ def init_app(app) -> None:
 
 __all__ = [
     "ConcurrentUpdate",
-    "DefinitionInfo",
     "DefinitionNotFound",
     "HistoryEvent",
     "HumanTaskInfo",

@@ -16,16 +16,6 @@ _EMPTY: MappingProxyType = MappingProxyType({})
 
 
 @dataclass(frozen=True)
-class DefinitionInfo:
-    """One version of a process: its id, the sha256 of its BPMN file, and the row that stores it."""
-
-    id: int
-    process_id: str
-    content_hash: str
-    file_name: str
-
-
-@dataclass(frozen=True)
 class ProcessInstanceInfo:
     """A process instance as the app sees it."""
 

@@ -10,7 +10,6 @@ from app.api import schemas
 from app.api.auth import partner_scope
 from app.api.auth import token_required
 from app.api.reading import answer
-from app.api.reading import month_of
 from app.api.reading import not_found
 from app.api.reading import page_of
 from app.api.reading import query_args
@@ -20,6 +19,7 @@ from app.extensions import db
 from app.models import AccruedBalance
 from app.models import Partner
 from app.services.accrual import figures
+from calc.inputs import period_from_text
 from calc.money import ZERO
 
 
@@ -39,7 +39,7 @@ def _balance(balance: AccruedBalance, codes: dict[int, str]) -> dict:
                         "balances selected (every page).")
 def accrual_list():
     args = query_args(schemas.AccrualQuery, request.args)
-    month = month_of(args.get("period"))
+    month = period_from_text(args["period"]) if args.get("period") else None
     if month is None:
         latest = figures.latest_period(db.session)
         month = latest.month if latest else None

@@ -1,6 +1,5 @@
 """Shared steps of the read endpoints: query parameters checked by their schema, pages, periods, scope."""
 
-from datetime import date
 
 from flask import jsonify
 from marshmallow import Schema
@@ -21,14 +20,6 @@ def query_args(schema: type[Schema], args) -> dict:
     except ValidationError as exc:
         raise Refused(errors(422, [problem("invalid", message, field=field)
                                    for field, messages in sorted(exc.messages.items()) for message in messages])) from exc
-
-
-def month_of(text: str | None) -> date | None:
-    """Return the first day of the month ``YYYY-MM`` (already checked by the schema), or None."""
-    if not text:
-        return None
-    year, month = text.split("-")
-    return date(int(year), int(month), 1)
 
 
 def page_of(query: Select, args: dict) -> dict:

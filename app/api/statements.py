@@ -12,7 +12,6 @@ from app.api import schemas
 from app.api.auth import partner_scope
 from app.api.auth import token_required
 from app.api.reading import answer
-from app.api.reading import month_of
 from app.api.reading import not_found
 from app.api.reading import page_of
 from app.api.reading import query_args
@@ -23,6 +22,7 @@ from app.models import CommissionLine
 from app.models import CommissionPeriod
 from app.models import Partner
 from app.models import Statement
+from calc.inputs import period_from_text
 from calc.money import ZERO
 
 AMOUNTS = ("gross", "held", "payable", "adjustments", "taxable", "vat", "withholding", "enasarco_agent",
@@ -61,7 +61,7 @@ def statement_list():
              .join(Partner, Statement.partner_id == Partner.id)
              .options(joinedload(Statement.period), joinedload(Statement.partner))
              .order_by(CommissionPeriod.month.desc(), Partner.code, Statement.id))
-    month = month_of(args.get("period"))
+    month = period_from_text(args["period"]) if args.get("period") else None
     if month is not None:
         query = query.where(CommissionPeriod.month == month)
     scope = partner_scope()

@@ -4,6 +4,7 @@ previous period's, who prepared and who decided it, and the way to its approval 
 from flask import abort
 from flask import request
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.batches import bp
 from app.batches.context import batch_context
@@ -21,7 +22,8 @@ PAGE = 100
 @bp.route("/")
 @requires(*READERS)
 def index():
-    batches = db.session.scalars(select(InvoiceBatch).order_by(InvoiceBatch.id.desc()).limit(PAGE)).all()
+    batches = db.session.scalars(select(InvoiceBatch).options(selectinload(InvoiceBatch.period))
+                                 .order_by(InvoiceBatch.id.desc()).limit(PAGE)).all()
     return render("batches/index.html", batches=batches, names=names(batches))
 
 

@@ -38,6 +38,7 @@ from app.services import notifications
 from app.services.disputes import raising
 from calc.inputs import first_of_month
 from calc.inputs import months_before
+from calc.inputs import period_from_text
 from workflows import clock
 from workflows import worker
 
@@ -138,7 +139,7 @@ def _users(session: Session, *names: str) -> list[User]:
 
 
 def _statements(session: Session, period: str) -> list[Statement]:
-    month = cycle.month_of(period)
+    month = period_from_text(period)
     return list(session.scalars(select(Statement).where(Statement.period.has(month=month))))
 
 

@@ -20,6 +20,8 @@ from app.services.calculation import results
 from app.services.calculation.explain import explain
 from app.services.disputes import resolving
 from app.services.disputes import revision
+from app.services.statements import publishing
+from calc.inputs import period_from_text
 
 IMPORT_SOURCES = ("contracts", "billing_lines", "service_orders")
 
@@ -62,7 +64,7 @@ def statement(session, task, data: dict) -> dict:
     """Return the statement under review (by id in the process data, else by period and partner)."""
     row = session.get(Statement, data["statement_id"]) if data.get("statement_id") else None
     if row is None and data.get("partner_id"):
-        row = _statement_of(session, data.get("period"), data["partner_id"])
+        row = _published(session, data.get("period"), data["partner_id"])
     partner_id = data.get("partner_id") or task.partner_id
     return {"statement": row, "partner": session.get(Partner, partner_id) if partner_id else None,
             "decision": data.get("decision"), "reason": data.get("reason"), "outcome": data.get("outcome"),
@@ -72,7 +74,11 @@ def statement(session, task, data: dict) -> dict:
 def statement_of_task(session, task) -> Statement | None:
     """Return the statement a review task is about: its period and the partner of its process instance."""
     partner_id = task.partner_id or workflows.get_instance(session, task.instance_id).partner_id
-    return _statement_of(session, task.period, partner_id) if partner_id else None
+    return _published(session, task.period, partner_id) if partner_id else None
+
+
+def _published(session, period: str | None, partner_id: int) -> Statement | None:
+    return publishing.published(session, period_from_text(period), partner_id) if period else None
 
 
 def review(session, task, data: dict) -> dict:
@@ -104,13 +110,3 @@ def dispute_outcome(session, task, data: dict) -> dict:
     context["revision"] = revision.first_and_latest(session, row.id) if row else None
     context["adjustments"] = {a.disputed_line_id: a for a in revision.adjustments_of(session, row.id)} if row else {}
     return context
-
-
-def _statement_of(session, period: str | None, partner_id: int):
-    if not period:
-        return None
-    from app.models import CommissionPeriod
-
-    return session.scalar(select(Statement).join(CommissionPeriod, CommissionPeriod.id == Statement.period_id)
-                          .where(CommissionPeriod.month == cycle.month_of(period),
-                                 Statement.partner_id == partner_id))

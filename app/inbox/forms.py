@@ -7,6 +7,7 @@ process: decisions and short notes only.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask import request
 from flask_babel import lazy_gettext as _l
@@ -96,8 +97,9 @@ class _StatementTaskForm(TaskForm):
         super().__init__(*args, **kwargs)
         self.line_errors: dict[int, str] = {}
 
-    @property
+    @cached_property
     def statement(self):
+        """The task's statement, read once per request (validation and recording both use it)."""
         return context.statement_of_task(db.session, self.task)
 
     def _valid(self) -> bool:

@@ -20,6 +20,7 @@ from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
 from sqlalchemy import func
 from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import deferred
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
@@ -87,7 +88,7 @@ class Invoice(db.Model):
     stamp_duty: Mapped[Decimal] = mapped_column(Money)
     document_total: Mapped[Decimal] = mapped_column(Money)
     net_payable: Mapped[Decimal] = mapped_column(Money)
-    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))  # read only where the file is served
     pdf_sha256: Mapped[str | None] = mapped_column(String(64))
     emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     email_error: Mapped[str | None] = mapped_column(Text)  # why the last e-mail of the PDF failed

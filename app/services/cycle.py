@@ -30,7 +30,9 @@ from app.services.calculation import results
 from app.services.calculation import runner
 from app.services.disputes import carrying
 from app.services.statements import publishing
+from calc.inputs import months_before
 from calc.inputs import next_month
+from calc.inputs import period_from_text
 from workflows import clock
 
 CYCLE = "commission_cycle"
@@ -42,12 +44,6 @@ ZERO = Decimal("0.00")
 
 class CycleError(RuntimeError):
     """A cycle that cannot be started or a step that cannot be taken (wrong role, period already running)."""
-
-
-def month_of(period: str) -> date:
-    """Return the first day of ``YYYY-MM``."""
-    year, month = period.split("-")
-    return date(int(year), int(month), 1)
 
 
 def register_operations() -> None:
@@ -94,12 +90,12 @@ def _actor(session: Session, instance) -> User | None:
 
 def data_quality_check(session: Session, instance, data: dict) -> dict:
     """Check the period's source data; store the issues for the "fix data" page; return the counts."""
-    return cycle_quality.check(session, month_of(data["period"]), instance.id)
+    return cycle_quality.check(session, period_from_text(data["period"]), instance.id)
 
 
 def run_calculation(session: Session, instance, data: dict) -> dict:
     """Calculate the period (a background job reporting progress); return the run and its comparison."""
-    month = month_of(data["period"])
+    month = period_from_text(data["period"])
     outcome = runner.run_period(session, _actor(session, instance), month, progress=workflows.report_progress)
     previous = previous_run(session, month)
     result = {"calculation_run_id": outcome.run_id, "run_version": outcome.version, "total": outcome.total,
@@ -112,7 +108,7 @@ def run_calculation(session: Session, instance, data: dict) -> dict:
 
 def publish_statements(session: Session, instance, data: dict) -> dict:
     """Publish the validated period's statements and start one statement review per partner."""
-    statements = publishing.publish(session, _actor(session, instance), month_of(data["period"]))
+    statements = publishing.publish(session, _actor(session, instance), period_from_text(data["period"]))
     for statement in statements:
         workflows.start(session, REVIEW, business_key=f"{data['period']}/partner-{statement.partner_id}",
                         period=data["period"], partner_id=statement.partner_id,
@@ -142,7 +138,7 @@ def complete(session: Session, user, task: workflows.HumanTaskInfo, data: dict) 
     if approving and is_open:
         # validated before the task completes: publishing (run on completion) needs a validated period; if the
         # completion is refused, the caller rolls back both
-        validate_period(session, user, month_of(task.period))
+        validate_period(session, user, period_from_text(task.period))
     if task.bpmn_id == "finance_approval" and is_open:
         # finance's decision (segregation of duties checked) before the cycle goes on to issue or to rework
         batch_operations.decide(session, user, workflows.task_data(session, task.id), data.get("approval"),
@@ -154,9 +150,7 @@ def complete(session: Session, user, task: workflows.HumanTaskInfo, data: dict) 
 
 def previous_run(session: Session, month: date) -> CalculationRun | None:
     """Return the current run of the month before ``month``, if calculated."""
-    before = (month - timedelta(days=1)).replace(day=1)
-    period = results.period_of(session, before)
-    return session.get(CalculationRun, period.current_run_id) if period and period.current_run_id else None
+    return results.run_of(session, results.period_of(session, months_before(month, 1)))
 
 
 def percent_change(before: Decimal | None, after: Decimal | None) -> Decimal | None:

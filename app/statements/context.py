@@ -9,11 +9,11 @@ from itertools import groupby
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm import selectinload
 
 from app.models import CommissionLine
 from app.models import CommissionPeriod
 from app.models import Statement
-from app.models.statement import Adjustment
 from app.services.calculation import results
 from app.services.calculation.explain import explain
 from app.services.disputes import resolving
@@ -43,16 +43,11 @@ class LineGroup:
         return sum((line.amount for line in self.lines if line.status == "held"), ZERO)
 
 
-def published(session: Session, month: date, partner_id: int) -> Statement | None:
-    """Return the partner's published statement of ``month``, if any."""
-    return session.scalar(select(Statement).join(CommissionPeriod, Statement.period_id == CommissionPeriod.id)
-                          .where(CommissionPeriod.month == month, Statement.partner_id == partner_id))
-
-
 def of_period(session: Session, month: date) -> list[Statement]:
     """Return the published statements of ``month``, by partner id."""
     return list(session.scalars(select(Statement).join(CommissionPeriod, Statement.period_id == CommissionPeriod.id)
-                                .where(CommissionPeriod.month == month).order_by(Statement.partner_id)))
+                                .where(CommissionPeriod.month == month).order_by(Statement.partner_id)
+                                .options(selectinload(Statement.partner))))
 
 
 def statement_context(session: Session, statement: Statement) -> dict:
@@ -60,8 +55,7 @@ def statement_context(session: Session, statement: Statement) -> dict:
     lines = list(session.scalars(results.partner_lines(statement.run_id, statement.partner_id)))
     groups = [LineGroup(key[0], key[1], key[2], list(group))
               for key, group in groupby(lines, key=lambda ln: (ln.plan_code, ln.plan_version, ln.component_id))]
-    adjustments = list(session.scalars(select(Adjustment).where(Adjustment.statement_id == statement.id)
-                                       .order_by(Adjustment.sequence, Adjustment.id)))
+    adjustments = revision.adjustments_of(session, statement.id)
     disputes = resolving.disputes_of(session, statement)
     disputed = {line.commission_line_id: dispute for dispute in disputes for line in dispute.lines}
     return {"statement": statement, "partner": statement.partner, "label": statement.period.label,

@@ -30,6 +30,7 @@ from app.services.disputes import raising
 from app.services.disputes import resolving
 from app.services.principal import PrincipalMissing
 from app.services.principal import principal_on
+from app.services.statements import publishing
 from app.statements import bp
 from app.statements import context as statements
 from app.statements import disputes as dispute_inputs
@@ -53,7 +54,7 @@ def _visible_context(month: str, partner_id: int) -> dict:
     """Return the context of the partner's published statement, after the scope check (403), else 404."""
     day = _month(month)
     ensure_partner_visible(current_user, partner_id, day)
-    statement = statements.published(db.session, day, partner_id) or abort(404)
+    statement = publishing.published(db.session, day, partner_id) or abort(404)
     return statements.statement_context(db.session, statement)
 
 

@@ -7,9 +7,7 @@ batch returns the stored file unchanged.
 
 import hashlib
 from collections import defaultdict
-from datetime import UTC
 from datetime import date
-from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import BigInteger
@@ -31,7 +29,9 @@ from app.services.accounting_export.postings import Document
 from app.services.accounting_export.postings import Mappings
 from app.services.accounting_export.postings import PostingError
 from app.services.accounting_export.postings import invoice_rows
+from app.services.invoicing.issuing import COMPANY_TIME_ZONE
 from calc.money import from_cents
+from workflows import clock
 
 
 class ExportError(ValueError):
@@ -118,10 +118,11 @@ def export_batch(session: Session, user, batch: InvoiceBatch) -> bytes:
     session.refresh(batch, with_for_update=True)  # two exports of one batch at once: the second waits here
     if batch.status == BatchStatus.EXPORTED and batch.export_file is not None:
         return batch.export_file
-    data = build(session, batch, date.today())
+    now = clock.now()  # the workflows' clock, as issuing and approval read it; the posting date is Rome's
+    data = build(session, batch, now.astimezone(COMPANY_TIME_ZONE).date())
     digest = hashlib.sha256(data).hexdigest()
     batch.export_file, batch.export_sha256 = data, digest
-    batch.exported_at, batch.status = datetime.now(UTC), BatchStatus.EXPORTED
+    batch.exported_at, batch.status = now, BatchStatus.EXPORTED
     audit.record(session, user, "batch.exported", "invoice_batch", batch.id,
                  before={"status": BatchStatus.ISSUED},
                  after={"status": BatchStatus.EXPORTED, "file_name": file_name(batch), "sha256": digest,

@@ -23,10 +23,11 @@ from app.models.invoice import BatchStatus
 from app.models.invoice import Invoice
 from app.models.invoice import InvoiceBatch
 from app.services import audit
+from app.services.calculation import results
 from calc.inputs import months_before
+from calc.money import ZERO
 from workflows import clock
 
-ZERO = Decimal("0.00")
 TOTALS = ("taxable", "vat", "withholding", "enasarco_agent", "net_payable")
 COPIED = TOTALS + ("stamp_duty", "document_total")
 SETTLED = (BatchStatus.APPROVED, BatchStatus.ISSUED, BatchStatus.EXPORTED)
@@ -38,7 +39,7 @@ class BatchError(RuntimeError):
 
 def period_of(session: Session, month: date) -> CommissionPeriod:
     """Return the period of ``month`` or raise ``BatchError``."""
-    period = session.scalar(select(CommissionPeriod).where(CommissionPeriod.month == month))
+    period = results.period_of(session, month)
     if period is None:
         raise BatchError(f"period {month:%Y-%m} does not exist")
     return period

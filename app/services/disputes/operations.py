@@ -5,16 +5,15 @@ Operations receive the ``ProcessInstanceInfo`` and the task data and return deci
 """
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import workflows
-from app.models import CommissionPeriod
 from app.models import Partner
 from app.models import Role
 from app.models.statement import Statement
 from app.services import notifications
 from app.services.disputes import raising
+from app.services.statements import publishing
 from calc.inputs import period_from_text
 
 
@@ -24,9 +23,7 @@ def statement_of(session: Session, data: dict) -> Statement | None:
         return session.get(Statement, data["statement_id"])
     if not data.get("period") or not data.get("partner_id"):
         return None
-    return session.scalar(select(Statement).join(CommissionPeriod, Statement.period_id == CommissionPeriod.id)
-                          .where(CommissionPeriod.month == period_from_text(data["period"]),
-                                 Statement.partner_id == data["partner_id"]))
+    return publishing.published(session, period_from_text(data["period"]), data["partner_id"])
 
 
 def accept_statement_by_default(session: Session, instance, data: dict) -> dict:

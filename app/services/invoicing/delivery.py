@@ -84,7 +84,7 @@ def send_invoices(session: Session, batch: InvoiceBatch, user=None) -> DeliveryR
     """E-mail every issued invoice of ``batch`` not sent yet to its partner; return what was sent and what failed."""
     report = DeliveryReport()
     for invoice in batch.invoices:
-        if invoice.pdf is None:
+        if invoice.number is None:  # not issued: no PDF to send
             continue
         if invoice.emailed_at is not None:
             report.already_sent.append(invoice)

@@ -52,6 +52,12 @@ def waiting_carried_lines(session: Session) -> dict[int, list[DisputedLine]]:
     return waiting
 
 
+def published(session: Session, month: date, partner_id: int) -> Statement | None:
+    """Return the partner's published statement of ``month``, if any."""
+    return session.scalar(select(Statement).join(CommissionPeriod, Statement.period_id == CommissionPeriod.id)
+                          .where(CommissionPeriod.month == month, Statement.partner_id == partner_id))
+
+
 def publish(session: Session, user, month: date) -> list[Statement]:
     """Publish the statements of a validated period; return them."""
     period = session.scalar(select(CommissionPeriod).where(CommissionPeriod.month == month))
@@ -70,8 +76,10 @@ def publish(session: Session, user, month: date) -> list[Statement]:
     deadline = date.today() + timedelta(days=window)
     statements = []
     carried = waiting_carried_lines(session)
+    terms = taxes.company_terms(session, last_day)
     for row in totals.iter_rows(named=True):
-        statement = _statement(session, period, row, parts, last_day, deadline, carried.get(row["partner_id"], []))
+        statement = _statement(session, period, row, parts, last_day, deadline, carried.get(row["partner_id"], []),
+                               terms)
         statements.append(statement)
     audit.record(session, user, "statements.published", "commission_period", period.id,
                  after={"period": period.label, "statements": len(statements), "review_deadline": deadline})
@@ -92,7 +100,7 @@ def _tell(session: Session, statement: Statement, label: str, deadline: date) ->
 
 
 def _statement(session: Session, period: CommissionPeriod, row: dict, parts: pl.DataFrame, last_day: date,
-               deadline: date, carried_lines: list[DisputedLine]) -> Statement:
+               deadline: date, carried_lines: list[DisputedLine], terms: taxes.CompanyTerms) -> Statement:
     partner_id = row["partner_id"]
     statement = Statement(period_id=period.id, partner_id=partner_id, run_id=period.current_run_id,
                           review_deadline=deadline, gross=from_cents(row["gross_cents"]),
@@ -106,13 +114,14 @@ def _statement(session: Session, period: CommissionPeriod, row: dict, parts: pl.
         carried = [resolving.book(session, None, line, statement, "carried") for line in carried_lines]
     accrual.extend((last_day, adjustment.amount) for adjustment in carried)
     statement.adjustments = sum((a.amount for a in carried), ZERO)
-    apply_taxes(session, statement, accrual, last_day)
+    apply_taxes(session, statement, accrual, last_day, terms)
     return statement
 
 
-def apply_taxes(session: Session, statement: Statement, accrual: list[tuple[date, Decimal]], on: date) -> None:
+def apply_taxes(session: Session, statement: Statement, accrual: list[tuple[date, Decimal]], on: date,
+                terms: taxes.CompanyTerms | None = None) -> None:
     """Compute and store the statement's tax items and record its ENASARCO base in the ledger."""
-    items = taxes.compute(session, statement.partner_id, on, accrual)
+    items = taxes.compute(session, statement.partner_id, on, accrual, terms)
     statement.taxable = items.taxable
     statement.vat, statement.withholding, statement.stamp_duty = items.vat, items.withholding, items.stamp_duty
     statement.enasarco_agent, statement.enasarco_principal = items.enasarco_agent, items.enasarco_principal

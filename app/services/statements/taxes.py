@@ -32,22 +32,40 @@ def commissions_to_date(session: Session, partner_id: int, years: set[int]) -> d
     return position
 
 
-def profile_for(session: Session, partner_id: int, on: date) -> TaxProfile:
+@dataclasses.dataclass(frozen=True)
+class CompanyTerms:
+    """The company settings every statement of a date is taxed with (read once for a whole publication)."""
+
+    split_payment: bool
+    stamp_rebilled: bool
+    enasarco_payment_reason: str
+
+
+def company_terms(session: Session, on: date) -> CompanyTerms:
+    """Return the company settings in force on ``on`` that enter the tax items."""
+    return CompanyTerms(bool(settings.value_on(session, "principal_split_payment", on)),
+                        bool(settings.value_on(session, "stamp_rebilled", on)),
+                        str(settings.value_on(session, "enasarco_payment_reason", on)))
+
+
+def profile_for(session: Session, partner_id: int, on: date, terms: CompanyTerms | None = None) -> TaxProfile:
     """Return the tax profile of ``partner_id`` on ``on`` with the company settings of that date."""
     stored = fiscal.profile_on(session, partner_id, on)
     if stored is None:
         raise MissingFiscalProfile(f"partner {partner_id} has no fiscal profile on {on.isoformat()}")
-    profile = fiscal.tax_profile(stored, bool(settings.value_on(session, "principal_split_payment", on)))
-    return dataclasses.replace(profile, stamp_rebilled=bool(settings.value_on(session, "stamp_rebilled", on)),
-                               enasarco_payment_reason=str(settings.value_on(session, "enasarco_payment_reason", on)))
+    terms = terms or company_terms(session, on)
+    return dataclasses.replace(fiscal.tax_profile(stored, terms.split_payment), stamp_rebilled=terms.stamp_rebilled,
+                               enasarco_payment_reason=terms.enasarco_payment_reason)
 
 
-def compute(session: Session, partner_id: int, on: date, parts: list[tuple[date, Decimal]]) -> InvoiceTaxes:
+def compute(session: Session, partner_id: int, on: date, parts: list[tuple[date, Decimal]],
+            terms: CompanyTerms | None = None) -> InvoiceTaxes:
     """Return the tax items of a statement whose taxable amounts accrue on the dates of ``parts``."""
     if not parts:
         parts = [(on, ZERO)]
     years = {day.year for day, _ in parts}
-    return statement_taxes(profile_for(session, partner_id, on), parts, commissions_to_date(session, partner_id, years))
+    return statement_taxes(profile_for(session, partner_id, on, terms), parts,
+                           commissions_to_date(session, partner_id, years))
 
 
 def ledger_entries(partner_id: int, statement_id: int, taxes: InvoiceTaxes) -> list[EnasarcoLedgerEntry]:

@@ -18,9 +18,10 @@ def _invoice(network, code) -> Invoice:
 def test_partner_downloads_its_own_and_its_downline_pdf_not_another(client, auth, network, issued):
     auth.login("agente")  # A1, whose downline is A1A
     own = _invoice(network, "A1")
+    stored = own.pdf  # a deferred column: read while the invoice is still in the test's session
     response = client.get(f"/invoices/{own.id}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert response.data == own.pdf
+    assert response.data == stored
     assert f'filename="fattura-proforma-2026-{own.number:06d}.pdf"' in response.headers["Content-Disposition"]
     assert "Netto a pagare 51,94 €" in " ".join(pdf_text(response.data).split())
     assert client.get(f"/invoices/{_invoice(network, 'A1A').id}.pdf").status_code == 200
