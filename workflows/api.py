@@ -8,9 +8,6 @@ outermost verb of a session finishes. After a ``WorkflowError`` the caller shoul
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
-from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +23,7 @@ from workflows import inbox
 from workflows import jobs
 from workflows import messages
 from workflows import persistence
+from workflows import plain
 from workflows.errors import InstanceExists
 from workflows.errors import InvalidTaskData
 from workflows.errors import NotAllowed
@@ -228,32 +226,12 @@ def task_data(session: Session, task_id: str) -> dict:
     return runtime.data(task_id)
 
 
-_PLAIN = (str, int, bool, Decimal, date, datetime, type(None))
-
-
 def check_data(data: dict, where: str = "data") -> dict:
     """Return ``data`` if it holds only ids and decisions: text, ints, Decimals, booleans, dates, lists, dicts."""
-    for key, value in data.items():
+    for key in data:
         if not isinstance(key, str) or not key.isidentifier() or key.startswith("_"):
             raise InvalidTaskData(f"{where}: {key!r} is not a usable variable name")
-        _check_value(value, f"{where}.{key}")
+    problem = plain.first_problem(data, where)
+    if problem:
+        raise InvalidTaskData(problem)
     return data
-
-
-def _check_mapping(data: dict, where: str) -> None:
-    for key, value in data.items():
-        if not isinstance(key, str):
-            raise InvalidTaskData(f"{where}: key {key!r} is not text")
-        _check_value(value, f"{where}[{key!r}]")
-
-
-def _check_value(value, where: str) -> None:
-    if isinstance(value, float):
-        raise InvalidTaskData(f"{where} is a float: amounts are Decimal (or text)")
-    if isinstance(value, dict):
-        _check_mapping(value, where)
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            _check_value(item, f"{where}[{index}]")
-    elif not isinstance(value, _PLAIN):
-        raise InvalidTaskData(f"{where} is a {type(value).__name__}: task data holds ids and decisions only")

@@ -13,12 +13,10 @@ from collections.abc import Callable
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
-from datetime import datetime
-from decimal import Decimal
 
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask as SpiffServiceTask
 
+from workflows import plain
 from workflows.errors import UnknownOperation
 
 Operation = Callable[..., dict]
@@ -92,30 +90,13 @@ class OperationServiceTask(SpiffServiceTask):
         return not self.result_variable.startswith("spiff__")
 
 
-_PLAIN = (str, int, bool, Decimal, date, datetime, type(None))
-
-
 def check_result(name: str, result) -> dict:
     """Return ``result`` if it is a dict of plain values (text, int, Decimal, bool, dates, lists, dicts)."""
     if result is None:
         return {}
     if not isinstance(result, dict):
         raise TypeError(f"operation {name!r} returned {type(result).__name__}, not a dict")
-    _check_plain(name, result, "result")
+    problem = plain.first_problem(result, "result")
+    if problem:
+        raise TypeError(f"operation {name!r} returned data it cannot keep: {problem}")
     return result
-
-
-def _check_plain(name: str, value, where: str) -> None:
-    if isinstance(value, float):
-        raise TypeError(f"operation {name!r} returned a float at {where}: use Decimal, int or str")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise TypeError(f"operation {name!r} returned a non-text key at {where}")
-            _check_plain(name, item, f"{where}.{key}")
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            _check_plain(name, item, f"{where}[{index}]")
-    elif not isinstance(value, _PLAIN):
-        raise TypeError(f"operation {name!r} returned a {type(value).__name__} at {where}: task data holds "
-                        "ids and decisions only")
