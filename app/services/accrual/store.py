@@ -8,7 +8,6 @@ never re-sums; ``refresh_balances`` sums them from scratch after a rebuild.
 Lines go in by COPY on PostgreSQL and one executemany on SQLite, amounts as exact text from integer cents.
 """
 
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
@@ -31,17 +30,18 @@ from sqlalchemy.orm import Session
 
 from app.models import AccrualLine
 from app.models import AccruedBalance
-from app.services.accrual.inputs import line_columns
 from app.services.calculation.frames import is_postgres
 from app.services.calculation.frames import read_frame
 from app.services.calculation.inputs import frame_of
-from app.services.calculation.lines import RENAMED
-from app.services.calculation.lines import amount_text
+from app.services.calculation.lines import TABLE_COLUMNS as LINE_TABLE_COLUMNS
+from app.services.calculation.lines import copy_into
+from app.services.calculation.lines import line_columns
+from app.services.calculation.lines import table_frame
 from calc.lineage import LINE_SCHEMA
 from calc.money import from_cents
 
 UNIT_COLUMNS = ("unit_stage", "unit_partner_id")
-TABLE_COLUMNS = [RENAMED.get(c, c) for c in LINE_SCHEMA if c != "amount_cents"] + ["amount", *UNIT_COLUMNS]
+TABLE_COLUMNS = [*LINE_TABLE_COLUMNS, *UNIT_COLUMNS]
 UNIT_SCHEMA = {**LINE_SCHEMA, "unit_stage": pl.String, "unit_partner_id": pl.Int64}
 STORED_SCHEMA = {"id": pl.Int64, **UNIT_SCHEMA}
 BALANCE_KEY = ("partner_id", "plan_id", "component_id")
@@ -77,16 +77,9 @@ def write(session: Session, lines: pl.DataFrame) -> int:
     """Insert accrual lines that carry their unit columns; return the count."""
     if lines.is_empty():
         return 0
-    frame = lines.rename(RENAMED).with_columns(amount_text(pl.col("amount_cents")).alias("amount"))
-    frame = frame.select(TABLE_COLUMNS)
+    frame = table_frame(lines, *UNIT_COLUMNS)
     if is_postgres(session) and frame.height > 50:
-        buffer = io.BytesIO()
-        frame.write_csv(buffer, include_header=False, null_value="\\N", date_format="%Y-%m-%d")
-        driver = session.connection().connection.driver_connection
-        with driver.cursor() as cursor, cursor.copy(
-            f"COPY accrual_line ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-        ) as copy:
-            copy.write(buffer.getvalue())
+        copy_into(session, "accrual_line", frame)
     else:
         session.execute(insert(AccrualLine), frame.to_dicts())
     return frame.height
@@ -148,17 +141,11 @@ _INSERT_MISSING = text(f"""
 def _replace_in_postgres(session: Session, period: date, stage: str, partner_ids: set[int],
                          new: pl.DataFrame) -> Change:
     connection = session.connection()
-    driver = connection.connection.driver_connection
-    frame = new.rename(RENAMED).with_columns(amount_text(pl.col("amount_cents")).alias("amount")).select(TABLE_COLUMNS)
-    buffer = io.BytesIO()
-    frame.write_csv(buffer, include_header=False, null_value="\\N", date_format="%Y-%m-%d")
-    with driver.cursor() as cursor:
+    with connection.connection.driver_connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_INCOMING} ON COMMIT DELETE ROWS AS "
                        f"SELECT {', '.join(TABLE_COLUMNS)} FROM accrual_line WITH NO DATA")
         cursor.execute(f"DELETE FROM {_INCOMING}")
-        with cursor.copy(f"COPY {_INCOMING} ({', '.join(TABLE_COLUMNS)}) FROM STDIN "
-                         "WITH (FORMAT csv, NULL '\\N')") as copy:
-            copy.write(buffer.getvalue())
+    copy_into(session, _INCOMING, table_frame(new, *UNIT_COLUMNS))
     parameters = {"period": period, "stage": stage, "units": sorted(partner_ids)}
     removed = connection.execute(_DELETE_CHANGED, parameters).all()
     added = connection.execute(_INSERT_MISSING, parameters).all()

@@ -33,42 +33,49 @@ def amount_text(cents: pl.Expr) -> pl.Expr:
     return pl.format("{}{}.{}", sign, magnitude // 100, (magnitude % 100).cast(pl.String).str.zfill(2))
 
 
-def _table_frame(lines: pl.DataFrame, run_id: int) -> pl.DataFrame:
+def table_frame(lines: pl.DataFrame, *extra: str) -> pl.DataFrame:
+    """Return engine lines as a line table's columns (``plan_code``, ``amount`` as exact text), with ``extra``
+    columns of ``lines`` after them."""
     frame = lines.rename(RENAMED).with_columns(amount_text(pl.col("amount_cents")).alias("amount"))
-    return frame.select(TABLE_COLUMNS).with_columns(pl.lit(run_id, dtype=pl.Int64).alias("run_id"))
+    return frame.select(*TABLE_COLUMNS, *extra)
+
+
+def copy_into(session: Session, table: str, frame: pl.DataFrame) -> None:
+    """Write ``frame`` (columns named as the table's) into ``table`` by COPY, in the session's transaction."""
+    buffer = io.BytesIO()
+    frame.write_csv(buffer, include_header=False, null_value="\\N", date_format="%Y-%m-%d")
+    driver = session.connection().connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(
+        f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+    ) as copy:
+        copy.write(buffer.getvalue())
 
 
 def write(session: Session, run_id: int, lines: pl.DataFrame) -> int:
     """Insert ``lines`` of run ``run_id`` in bulk, inside the session's transaction; return the count."""
     if lines.is_empty():
         return 0
-    frame = _table_frame(lines, run_id)
+    frame = table_frame(lines).with_columns(pl.lit(run_id, dtype=pl.Int64).alias("run_id"))
     if is_postgres(session):
-        _copy_in(session, frame)
+        copy_into(session, "commission_line", frame)
     else:
         session.execute(insert(CommissionLine), frame.to_dicts())
     return frame.height
 
 
-def _copy_in(session: Session, frame: pl.DataFrame) -> None:
-    buffer = io.BytesIO()
-    frame.write_csv(buffer, include_header=False, null_value="\\N", date_format="%Y-%m-%d")
-    columns = ", ".join(frame.columns)
-    driver = session.connection().connection.driver_connection
-    with driver.cursor() as cursor, cursor.copy(
-        f"COPY commission_line ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-    ) as copy:
-        copy.write(buffer.getvalue())
-
-
-def _line_query():
+def line_columns(model) -> list:
+    """Return the columns of a line table (commission or accrual lines) labelled as the engine's line frame."""
     columns = []
     for name in LINE_SCHEMA:
         if name == "amount_cents":
-            columns.append(cast(func.round(CommissionLine.amount * 100), BigInteger).label("amount_cents"))
+            columns.append(cast(func.round(model.amount * 100), BigInteger).label("amount_cents"))
         else:
-            columns.append(getattr(CommissionLine, RENAMED.get(name, name)).label(name))
-    return select(*columns)
+            columns.append(getattr(model, RENAMED.get(name, name)).label(name))
+    return columns
+
+
+def _line_query():
+    return select(*line_columns(CommissionLine))
 
 
 def of_run(session: Session, run_id: int) -> pl.DataFrame:
