@@ -117,8 +117,13 @@ class InputError(ValueError):
 
 
 def empty(name: str) -> pl.DataFrame:
-    """Return an empty frame with the schema of input ``name``."""
-    return pl.DataFrame(schema=SCHEMAS[name])
+    """Return an empty frame with the schema of input ``name`` (a copy of one built once)."""
+    if name not in _EMPTY:
+        _EMPTY[name] = pl.DataFrame(schema=SCHEMAS[name])
+    return _EMPTY[name].clone()
+
+
+_EMPTY: dict[str, pl.DataFrame] = {}
 
 
 def validate(name: str, frame: pl.DataFrame) -> pl.DataFrame:

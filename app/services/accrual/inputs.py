@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
-from sqlalchemy import BigInteger
-from sqlalchemy import cast
-from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,8 +21,8 @@ from app.models import CommissionPeriod
 from app.models import Contract
 from app.services.accrual.shared import Shared
 from app.services.calculation import inputs as run_inputs
-from app.services.calculation.lines import RENAMED
 from app.services.calculation.lines import contracts_waiting
+from app.services.calculation.lines import line_columns
 from calc.inputs import RunInputs
 from calc.inputs import empty
 from calc.lineage import LINE_SCHEMA
@@ -40,17 +37,6 @@ def sellers_of(session: Session, contract_refs) -> set[int]:
     """Return every partner that sold one of ``contract_refs`` (a list or a subquery), in any version."""
     return set(session.scalars(select(Contract.partner_id).where(Contract.external_id.in_(contract_refs))
                                .distinct()))
-
-
-def line_columns(model) -> list:
-    """Return the columns of a line table (commission or accrual lines) labelled as the engine's line frame."""
-    columns = []
-    for name in LINE_SCHEMA:
-        if name == "amount_cents":
-            columns.append(cast(func.round(model.amount * 100), BigInteger).label("amount_cents"))
-        else:
-            columns.append(getattr(model, RENAMED.get(name, name)).label(name))
-    return columns
 
 
 def prior_lines(session: Session, period: date, partner_ids: Collection[int]) -> pl.DataFrame:
@@ -76,12 +62,13 @@ def sale_unit(session: Session, shared: Shared, sellers: set[int]) -> Unit:
     period = shared.period
     # A subquery, not the list of references: a few hundred bound values cost more to send than to look up again.
     refs = sold_by(sellers)
-    everyone = sellers_of(session, refs) | sellers
+    contracts, sold_them = run_inputs.contracts_and_sellers(session, refs)
+    everyone = sold_them | sellers
     prior = prior_lines(session, period, everyone)
     inputs = RunInputs(
         partners=run_inputs.partners(session, everyone | shared.ancestors(sellers)),
         hierarchy=shared.hierarchy,
-        contracts=run_inputs.contracts(session, refs),
+        contracts=contracts,
         billing_lines=run_inputs.billing_lines(session, period, contracts_waiting(prior), refs),
         service_orders=run_inputs.service_orders(session, period, sellers),
         targets=run_inputs.targets(session, period, sellers),

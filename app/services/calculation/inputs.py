@@ -105,9 +105,9 @@ def hierarchy(session: Session) -> pl.DataFrame:
     return read_frame(session, query, SCHEMAS["hierarchy"])
 
 
-def contracts(session: Session, contract_refs: Refs | None = None) -> pl.DataFrame:
-    """Return the current version of the contracts (every one, or ``contract_refs``) with their product,
-    offer, customer segment and territory."""
+def _contract_versions(contract_refs: Refs | None):
+    """Return the query of the contracts' versions (every one, or ``contract_refs``) with their product, offer,
+    customer segment and territory."""
     query = (
         select(
             Contract.id.label("contract_id"), Contract.external_id.label("contract_ref"), Contract.partner_id,
@@ -121,11 +121,26 @@ def contracts(session: Session, contract_refs: Refs | None = None) -> pl.DataFra
         .join(Product, Product.code == Contract.product_code)
         .join(Offer, Offer.code == Contract.offer_code)
         .join(Customer, Customer.id == Contract.customer_id)
-        .where(Contract.is_current)
     )
     if contract_refs is not None:
         query = query.where(Contract.external_id.in_(contract_refs))
+    return query
+
+
+def contracts(session: Session, contract_refs: Refs | None = None) -> pl.DataFrame:
+    """Return the current version of the contracts (every one, or ``contract_refs``) with their product,
+    offer, customer segment and territory."""
+    query = _contract_versions(contract_refs).where(Contract.is_current)
     return _read(session, query, SCHEMAS["contracts"], contract_refs is not None)
+
+
+def contracts_and_sellers(session: Session, contract_refs: Refs) -> tuple[pl.DataFrame, set[int]]:
+    """Return the current version of ``contract_refs`` (as ``contracts`` does) and every partner that sold one
+    of them in any version, read by one query (an accrual needs both; each is an index lookup per contract)."""
+    query = _contract_versions(contract_refs).add_columns(Contract.is_current)
+    versions = _read(session, query, {**SCHEMAS["contracts"], "is_current": pl.Boolean}, True)
+    sellers = set(versions.get_column("partner_id").unique().to_list())
+    return versions.filter(pl.col("is_current")).drop("is_current"), sellers
 
 
 def billing_lines(session: Session, period: date, waiting_contracts: list[str],
