@@ -5,6 +5,10 @@ session; they leave only after that transaction commits (a rolled-back change te
 recipient through ``app.services.mail``, from a background thread when ``MAIL_IN_BACKGROUND`` is set (the
 default outside tests). A mail server that refuses is logged and does not undo the change: the
 in-app notification is the record.
+
+Each recipient reads the title and body in their own language (their saved locale, else the app's default), not
+in the language of whoever caused the notification: callers pass lazy strings (``lazy_gettext`` with its
+variables) and ``notify`` renders them once per language among the recipients.
 """
 
 import logging
@@ -14,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from flask import current_app
 from flask import has_app_context
@@ -21,6 +26,8 @@ from flask import has_request_context
 from flask import request
 from flask import url_for
 from flask_babel import force_locale
+from flask_babel import format_decimal
+from flask_babel.speaklater import LazyString
 from sqlalchemy import event
 from sqlalchemy import func
 from sqlalchemy import inspect
@@ -38,6 +45,7 @@ from workflows import clock
 
 logger = logging.getLogger(__name__)
 OUTBOX = "notification_outbox"
+Text = str | LazyString  # a lazy string is rendered in each recipient's language
 
 
 @dataclass(frozen=True)
@@ -66,22 +74,51 @@ def recipients(session: Session, *, users=None, role: Role | str | None = None,
 
 
 def notify(session: Session, *, users: Iterable | None = None, role: Role | str | None = None,  # noqa: PLR0913 - one keyword per recipient set and message part: the stable signature every service calls
-           partner_id: int | None = None, kind: str, title: str, body: str, link: str | None,
+           partner_id: int | None = None, kind: str, title: Text, body: Text, link: str | None,
            email: bool = True) -> list[Notification]:
     """Notify the users named, holding ``role`` and of ``partner_id`` (their union); return the rows written.
 
-    ``users`` are ``User`` rows or ids; ``link`` a path in the app (see ``link_to``). E-mails go to recipients with
-    an address, after the transaction commits.
+    ``users`` are ``User`` rows or ids; ``link`` a path in the app (see ``link_to``). ``title`` and ``body`` given
+    as lazy strings are written in each recipient's language. E-mails go to recipients with an address, after
+    the transaction commits.
     """
     rows = []
+    rendered: dict[str, tuple[str, str]] = {}
     for user in recipients(session, users=users, role=role, partner_id=partner_id):
-        row = Notification(user_id=user.id, kind=kind, title=title[:200], body=body, link=link)
+        language = language_of(user)
+        if language not in rendered:
+            rendered[language] = _render(title, body, language)
+        user_title, user_body = rendered[language]
+        row = Notification(user_id=user.id, kind=kind, title=user_title[:200], body=user_body, link=link)
         session.add(row)
         rows.append(row)
         if email and user.email:
             session.info.setdefault(OUTBOX, []).append(
-                _QueuedMail(row, user.email, title, _mail_body(body, link)))
+                _QueuedMail(row, user.email, user_title, _mail_body(user_body, link)))
     return rows
+
+
+def language_of(user: User) -> str:
+    """Return the language ``user`` reads: their saved locale when the app offers it, else the app's default."""
+    if not has_app_context():
+        return user.locale or ""
+    if user.locale in current_app.config.get("LANGUAGES", ()):
+        return user.locale
+    return current_app.config.get("BABEL_DEFAULT_LOCALE", "it")
+
+
+def amount(value: Decimal) -> LazyString:
+    """Return ``value`` as a notification writes an amount, in the way of each recipient's language."""
+    return LazyString(format_decimal, value, format="#,##0.00")
+
+
+def _render(title: Text, body: Text, language: str) -> tuple[str, str]:
+    if isinstance(title, str) and isinstance(body, str):
+        return title, body
+    if not has_app_context():
+        return str(title), str(body)
+    with force_locale(language):
+        return str(title), str(body)
 
 
 @contextmanager

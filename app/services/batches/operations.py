@@ -6,7 +6,7 @@ invoices of the approved batch, and ``export_accounting`` writes the batch's pos
 and counts only, which the cycle keeps in its task data.
 """
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 import workflows
@@ -36,7 +36,8 @@ def _batch(session: Session, data: dict) -> InvoiceBatch:
     return batch
 
 
-def _tell(session: Session, role: Role, kind: str, batch: InvoiceBatch, title: str, body: str) -> None:
+def _tell(session: Session, role: Role, kind: str, batch: InvoiceBatch, title: notifications.Text,
+          body: notifications.Text) -> None:
     notifications.notify(session, role=role, kind=kind, title=title, body=body,
                          link=notifications.link_to("batches.detail", batch_id=batch.id))
 
@@ -46,11 +47,10 @@ def build_invoice_batch(session: Session, instance, data: dict) -> dict:
     month = period_from_text(data["period"])
     preparer_id = data.get("reworked_by") or building.period_of(session, month).validated_by
     batch = building.build(session, session.get(User, preparer_id) if preparer_id else None, month)
-    with notifications.default_language():
-        _tell(session, Role.FINANCE, "batch_ready", batch,
-              _("Invoice batch %(period)s to approve", period=data["period"]),
-              _("%(count)s pro-forma invoices, taxable %(taxable)s €.", count=batch.invoice_count,
-                taxable=batch.taxable))
+    _tell(session, Role.FINANCE, "batch_ready", batch,
+          _l("Invoice batch %(period)s to approve", period=data["period"]),
+          _l("%(count)s pro-forma invoices, taxable %(taxable)s €.", count=batch.invoice_count,
+             taxable=notifications.amount(batch.taxable)))
     return {"invoice_batch_id": batch.id, "invoice_count": batch.invoice_count}
 
 
@@ -90,8 +90,8 @@ def decide(session: Session, user, data: dict, decision: str, reason: str | None
         raise
     period = batch.period.label
     if decision == "approve":
-        _tell(session, Role.BACKOFFICE, "batch_approved", batch, _("Invoice batch %(period)s approved", period=period),
-              _("The pro-forma invoices are being issued."))
+        _tell(session, Role.BACKOFFICE, "batch_approved", batch,
+              _l("Invoice batch %(period)s approved", period=period), _l("The pro-forma invoices are being issued."))
     else:
-        _tell(session, Role.BACKOFFICE, "batch_rejected", batch, _("Invoice batch %(period)s rejected", period=period),
-              batch.rejection_reason)
+        _tell(session, Role.BACKOFFICE, "batch_rejected", batch,
+              _l("Invoice batch %(period)s rejected", period=period), batch.rejection_reason)

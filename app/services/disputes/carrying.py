@@ -8,7 +8,7 @@ the carried dispute and the back-office answers it there (``resolving``): the ad
 
 from datetime import date
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -76,10 +76,11 @@ def _close(session: Session, user, statement: Statement, target: CommissionPerio
 def _tell(session: Session, dispute: Dispute, target: CommissionPeriod) -> None:
     statement = dispute.statement
     period = statement.period.label
-    title = _("Dispute on %(partner)s's statement of %(period)s carried to %(next)s",
-              partner=statement.partner.name, period=period, next=target.label)
-    body = _("The review deadline of %(period)s passed with %(n)s disputed lines unanswered: they will be answered "
-             "in %(next)s and any adjustment paid there.", period=period, n=len(dispute.lines), next=target.label)
+    title = _l("Dispute on %(partner)s's statement of %(period)s carried to %(next)s",
+               partner=statement.partner.name, period=period, next=target.label)
+    body = _l("The review deadline of %(period)s passed with %(n)s disputed lines unanswered: they will be "
+              "answered in %(next)s and any adjustment paid there.", period=period, n=len(dispute.lines),
+              next=target.label)
     link = notifications.link_to("statements.detail", month=period, partner_id=statement.partner_id)
     notifications.notify(session, partner_id=statement.partner_id, role=Role.BACKOFFICE, kind="dispute_carried",
                          title=title, body=body, link=link)
@@ -87,8 +88,7 @@ def _tell(session: Session, dispute: Dispute, target: CommissionPeriod) -> None:
 
 def carry_open_disputes(session: Session, instance, data: dict) -> dict:
     """Service task of the commission cycle at the review deadline: carry the period's open disputes."""
-    with notifications.default_language():
-        carried = carry(session, None, period_from_text(data["period"]))
+    carried = carry(session, None, period_from_text(data["period"]))
     result = {"carried_disputes": len(carried)}
     if "review_count" in data:
         result["carried_reviews"] = int(data["review_count"]) - int(data.get("closed_reviews") or 0)

@@ -4,7 +4,7 @@ closes unanswered, and telling the back-office lead that a dispute resolution is
 Operations receive the ``ProcessInstanceInfo`` and the task data and return decisions only.
 """
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 import workflows
@@ -41,13 +41,11 @@ def notify_escalation(session: Session, instance, data: dict) -> dict:
     statement = statement_of(session, data)
     link = (notifications.link_to("statements.detail", month=data["period"], partner_id=statement.partner_id)
             if statement is not None else notifications.link_to("inbox.process", instance_id=instance.id))
-    with notifications.default_language():
-        notifications.notify(
-            session, role=Role.BACKOFFICE_LEAD, kind="dispute_escalated",
-            title=_("Late dispute resolution: %(partner)s, %(period)s", partner=name,
-                    period=data.get("period") or ""),
-            body=_("The dispute of %(partner)s on its statement of %(period)s is not resolved within the agreed "
-                   "time.", partner=name, period=data.get("period") or ""), link=link)
+    notifications.notify(
+        session, role=Role.BACKOFFICE_LEAD, kind="dispute_escalated",
+        title=_l("Late dispute resolution: %(partner)s, %(period)s", partner=name, period=data.get("period") or ""),
+        body=_l("The dispute of %(partner)s on its statement of %(period)s is not resolved within the agreed time.",
+                partner=name, period=data.get("period") or ""), link=link)
     return {"escalated": True}
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from decimal import InvalidOperation
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -164,8 +165,8 @@ def raise_dispute(session: Session, user, statement: Statement, line_ids: list[i
     period = statement.period.label
     notifications.notify(
         session, role=Role.BACKOFFICE, kind="dispute_raised",
-        title=_("Dispute raised: %(partner)s, %(period)s", partner=statement.partner.name, period=period),
-        body=_("%(partner)s disputes %(n)s lines of its statement of %(period)s: %(reason)s",
-               partner=statement.partner.name, n=len(dispute.lines), period=period, reason=reason),
+        title=_l("Dispute raised: %(partner)s, %(period)s", partner=statement.partner.name, period=period),
+        body=_l("%(partner)s disputes %(n)s lines of its statement of %(period)s: %(reason)s",
+                partner=statement.partner.name, n=len(dispute.lines), period=period, reason=reason),
         link=notifications.link_to("statements.detail", month=period, partner_id=statement.partner_id))
     return dispute

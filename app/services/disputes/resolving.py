@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -155,9 +156,9 @@ def _close_if_answered(session: Session, user, dispute: Dispute) -> None:
     accepted = sum(line.outcome == LineOutcome.ACCEPTED for line in dispute.lines)
     notifications.notify(
         session, partner_id=statement.partner_id, kind="dispute_resolved",
-        title=_("Dispute on your statement of %(period)s answered", period=period),
-        body=_("%(accepted)s of %(n)s disputed lines accepted, %(rejected)s rejected.", accepted=accepted,
-               n=len(dispute.lines), rejected=len(dispute.lines) - accepted),
+        title=_l("Dispute on your statement of %(period)s answered", period=period),
+        body=_l("%(accepted)s of %(n)s disputed lines accepted, %(rejected)s rejected.", accepted=accepted,
+                n=len(dispute.lines), rejected=len(dispute.lines) - accepted),
         link=notifications.link_to("statements.detail", month=period, partner_id=statement.partner_id))
 
 

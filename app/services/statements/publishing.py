@@ -11,8 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import polars as pl
-from flask_babel import format_decimal
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -83,19 +82,18 @@ def publish(session: Session, user, month: date) -> list[Statement]:
         statements.append(statement)
     audit.record(session, user, "statements.published", "commission_period", period.id,
                  after={"period": period.label, "statements": len(statements), "review_deadline": deadline})
-    with notifications.default_language():
-        for statement in statements:
-            _tell(session, statement, period.label, deadline)
+    for statement in statements:
+        _tell(session, statement, period.label, deadline)
     return statements
 
 
 def _tell(session: Session, statement: Statement, label: str, deadline: date) -> None:
     notifications.notify(
         session, partner_id=statement.partner_id, kind="statement_published",
-        title=_("Your statement of %(period)s is published", period=label),
-        body=_("Net payable %(amount)s €. Review it by %(deadline)s: accept it or dispute the lines you do not "
-               "agree with.", amount=format_decimal(statement.net_payable, format="#,##0.00"),
-               deadline=deadline.strftime("%d/%m/%Y")),
+        title=_l("Your statement of %(period)s is published", period=label),
+        body=_l("Net payable %(amount)s €. Review it by %(deadline)s: accept it or dispute the lines you do not "
+                "agree with.", amount=notifications.amount(statement.net_payable),
+                deadline=deadline.strftime("%d/%m/%Y")),
         link=notifications.link_to("statements.detail", month=label, partner_id=statement.partner_id))
 
 
