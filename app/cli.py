@@ -126,3 +126,17 @@ def calc_run(period: str) -> None:
     what = "unchanged, run stands" if outcome.reused else f"run {outcome.run_id} (version {outcome.version})"
     click.echo(f"{period}: {what}: {outcome.transactions} transactions, {outcome.line_count} lines, "
                f"total {outcome.total} EUR, {outcome.deltas} delta lines")
+
+
+api_cli = AppGroup("api", help="The REST API.")
+
+
+@api_cli.command("purge-idempotency-keys")
+def purge_idempotency_keys() -> None:
+    """Delete the idempotency keys older than IDEMPOTENCY_KEY_HOURS; print how many."""
+    from app.extensions import db
+    from app.services import idempotency
+
+    deleted = idempotency.purge(db.session)
+    db.session.commit()
+    click.echo(f"{deleted} expired idempotency keys deleted")

@@ -44,6 +44,8 @@ class Config:
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or ("smtp" if MAIL_SERVER else "file")
     MAIL_FILE_PATH = os.environ.get("MAIL_FILE_PATH") or str(ROOT / "instance" / "outbox")
     MAIL_IN_BACKGROUND = True  # notification e-mails leave from a thread after the commit
+    # an API Idempotency-Key is replayed for this many hours; `flask api purge-idempotency-keys` deletes older ones
+    IDEMPOTENCY_KEY_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_HOURS", "24"))
 
 
 class TestConfig(Config):
