@@ -1,33 +1,27 @@
 """Records pushed through the REST API, written exactly like the rows of an imported file.
 
-A push is a small file that arrived as JSON: its items become the text columns of the source's layout (the same
-``app.services.imports`` layouts and checks: types, check digits, references, lifecycle, duplicates), then are
-matched by external id and written through the source's own ``write`` (a changed record is a new version, an
-unchanged one is skipped), under an ``ImportBatch`` named after the API call, so lineage reaches the call and
-the token that made it. The accruals of the open periods are updated before the caller commits.
+A push is a small file that arrived as JSON: its items become the text columns of the source's layout, then
+go through the steps every import batch shares (:mod:`app.services.imports.recording`): the same checks
+(types, check digits, references, lifecycle, duplicates), matched by external id and written through the
+source's own ``write`` (a changed record is a new version, an unchanged one is skipped), under an
+``ImportBatch`` named after the API call, so lineage reaches the call and the token that made it. The accruals
+of the open periods are updated before the caller commits.
 
 Atomic: when any item has a blocking problem nothing is written and :class:`PushRejected` lists every problem
 by item index and field. Warnings (a consumption outlier) do not block; they come back with the result.
 """
 
 from dataclasses import dataclass
-from datetime import UTC
 from datetime import date
-from datetime import datetime
 
 import polars as pl
 from flask import has_request_context
 from flask_babel import gettext
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from app.models import ImportBatch
-from app.models import ImportProblem
-from app.services import accrual
 from app.services import audit
 from app.services.imports import layouts
-from app.services.imports import sources
-from app.services.imports import validation
+from app.services.imports import recording
 from app.services.imports import writers
 from app.services.imports.problems import ERROR
 from app.services.imports.problems import N_
@@ -35,8 +29,9 @@ from app.services.imports.problems import WARNING
 from app.services.imports.problems import ProblemLog
 from app.services.imports.problems import message_text
 from app.services.imports.readers import ROW
+from app.services.imports.recording import IMPORTING
+from app.services.imports.recording import Examination
 
-IMPORTED = "imported"
 # Messages that speak of a file's rows, said of a request's items instead.
 ITEM_MESSAGES = {
     "duplicate": N_("Same key as item %(row)s of the request."),
@@ -116,14 +111,11 @@ def problems_of(log: ProblemLog, severity: str) -> list[PushProblem]:
     return found
 
 
-def examine(session: Session, source: str, items: list[dict]) -> tuple[ProblemLog, sources.Plan | None]:
+def examine(session: Session, source: str, items: list[dict]) -> Examination:
     """Check ``items`` against the layout and the stored data and match them; write nothing."""
-    layout, module = layouts.get(source), sources.get(source)
-    rows, log = validation.check_fields(layout, frame_of(layout, items))
-    module.check(session, rows, log)
+    layout = layouts.get(source)
     present = frozenset(name for name in layout.names if any(name in item for item in items))
-    plan = None if log.has_errors else module.match(session, rows, log, present)
-    return log, plan
+    return recording.check_and_match(session, source, frame_of(layout, items), present)
 
 
 def push(session: Session, actor, source: str, items: list[dict], *, label: str, sha256: str,
@@ -134,25 +126,13 @@ def push(session: Session, actor, source: str, items: list[dict], *, label: str,
     Raises :class:`PushRejected` (nothing written) when any item has a blocking problem.
     """
     writers.lock(session.connection())
-    log, plan = examine(session, source, items)
-    if log.has_errors:
-        raise PushRejected(problems_of(log, ERROR))
-    batch = ImportBatch(source=source, file_name=label[:255], sha256=sha256, user_id=user_id, status="importing",
-                        row_count=len(items))
-    session.add(batch)
-    session.flush()
-    sources.get(source).write(session, plan, batch, actor)
-    accrual.on_import_batch(session, batch.id)  # keep the open periods' accrued amounts current
-    counts = plan.counts
-    batch.rows_new, batch.rows_changed, batch.rows_unchanged = counts.new, counts.changed, counts.unchanged
-    warnings = problems_of(log, WARNING)
-    batch.warning_count, batch.status, batch.progress = len(warnings), IMPORTED, 100
-    batch.finished_at = datetime.now(UTC)
-    if warnings:
-        session.execute(insert(ImportProblem), [
-            {"batch_id": batch.id, "row_number": w.index, "column_name": (w.field or "")[:64],
-             "value": None if w.value is None else w.value[:200], "code": w.code, "params": w.params,
-             "severity": WARNING} for w in warnings])
+    examination = examine(session, source, items)
+    if examination.log.has_errors:
+        raise PushRejected(problems_of(examination.log, ERROR))
+    batch = recording.open_batch(session, source, label[:255], sha256, user_id, IMPORTING,
+                                 row_count=len(items))
+    recording.write(session, actor, batch, examination)
+    counts, warnings = examination.plan.counts, problems_of(examination.log, WARNING)
     audit.record(session, actor, "api.pushed", "import_batch", batch.id, after={
         "source": source, "call": label, "sha256": sha256, "items": len(items), "new": counts.new,
         "changed": counts.changed, "unchanged": counts.unchanged, "warnings": len(warnings),

@@ -4,6 +4,8 @@ The public verbs (plain functions taking the session and the user, never ``flask
 
 - :mod:`~app.services.imports.runner`: ``submit``, ``validate``, ``begin_import``, ``run``, ``execute``
   (commit or roll back and mark failed, for a thread or job), ``import_file`` (one go), ``same_file_imports``;
+- :mod:`~app.services.imports.recording`: ``check_and_match``, ``open_batch``, ``write``, ``record`` (the
+  steps every import batch shares: a file, a REST API push, a Salesforce sync);
 - :mod:`~app.services.imports.mappings`: ``saved``, ``propose``, ``remember``, ``resolve``, ``apply``;
 - :mod:`~app.services.imports.layouts`: ``LAYOUTS``, ``get`` (the documented layout of each source);
 - :mod:`~app.services.imports.examples`: ``template_csv``, ``template_xlsx``;

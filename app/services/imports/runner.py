@@ -16,60 +16,39 @@ already imported.
 """
 
 import hashlib
-import json
-from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
 
-import polars as pl
 from flask import current_app
-from sqlalchemy import delete
-from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
 from app.models import ImportBatch
-from app.models import ImportProblem
 from app.models import User
-from app.services import accrual
 from app.services import audit
 from app.services.imports import layouts
 from app.services.imports import mappings
 from app.services.imports import readers
-from app.services.imports import sources
-from app.services.imports import validation
+from app.services.imports import recording
 from app.services.imports import writers
-from app.services.imports.problems import ERROR
-from app.services.imports.problems import WARNING
 from app.services.imports.problems import ProblemLog
 from app.services.imports.progress import ProgressReporter
-from app.services.imports.sources import Plan
+from app.services.imports.recording import IMPORTED
+from app.services.imports.recording import IMPORTING
+from app.services.imports.recording import Examination
 
 VALIDATING = "validating"
 VALIDATED = "validated"
 REJECTED = "rejected"
-IMPORTING = "importing"
-IMPORTED = "imported"
 FAILED = "failed"
 RUNNING = (VALIDATING, IMPORTING)
-PROBLEM_LIMIT = 100_000
 
 
 class NotReady(ValueError):
     """The batch is not in a state that allows this step."""
-
-
-@dataclass
-class Examination:
-    """What validation found: the typed rows, the problems and, when there is no error, the plan to write."""
-
-    rows: pl.DataFrame | None
-    log: ProblemLog
-    plan: Plan | None
-    row_count: int
 
 
 def _quiet(_phase: str, _fraction: float = 1.0) -> None:
@@ -93,10 +72,9 @@ def submit(session: Session, user, source: str, file_name: str, data: bytes, col
     """Keep the file and open its batch (``validating``); save the mapping when ``mapping_name`` is given."""
     layout = layouts.get(source)
     columns = mappings.clean(layout, columns or mappings.default_columns(layout))
-    batch = ImportBatch(source=source, file_name=secure_filename(file_name) or "upload", user_id=getattr(user, "id", None),
-                        sha256=hashlib.sha256(data).hexdigest(), status=VALIDATING, row_count=0, mapping=columns)
-    session.add(batch)
-    session.flush()
+    batch = recording.open_batch(session, source, secure_filename(file_name) or "upload",
+                                 hashlib.sha256(data).hexdigest(), getattr(user, "id", None), VALIDATING,
+                                 mapping=columns)
     stored_path(batch).write_bytes(data)
     if mapping_name is not None:
         mappings.remember(session, user, layout, mapping_name, columns)
@@ -107,7 +85,7 @@ def submit(session: Session, user, source: str, file_name: str, data: bytes, col
 
 def examine(session: Session, batch: ImportBatch, progress=_quiet) -> Examination:
     """Read, check and match the batch's file; write nothing."""
-    layout, source = layouts.get(batch.source), sources.get(batch.source)
+    layout = layouts.get(batch.source)
     log = ProblemLog()
     try:
         table = readers.read_path(stored_path(batch), batch.file_name)
@@ -122,45 +100,15 @@ def examine(session: Session, batch: ImportBatch, progress=_quiet) -> Examinatio
     if frame.height == 0:
         log.add(2, "", None, "empty_file")
         return Examination(None, log, None, 0)
-    rows, field_log = validation.check_fields(layout, frame)
-    log.extend(field_log)
-    progress("checking", 0.5)
-    source.check(session, rows, log)
-    progress("checking", 1.0)
     present = frozenset(name for name, header in mappings.resolve(layout, table.headers, batch.mapping or {}).items()
                         if header is not None)
-    plan = None if log.has_errors else source.match(session, rows, log, present)
-    progress("matching", 1.0)
-    return Examination(rows, log, plan, frame.height)
-
-
-def _record(session: Session, batch: ImportBatch, examination: Examination, status: str) -> None:
-    batch.row_count = examination.row_count
-    batch.error_count = examination.log.count(ERROR)
-    batch.warning_count = examination.log.count(WARNING)
-    counts = examination.plan.counts if examination.plan else None
-    batch.rows_new, batch.rows_changed, batch.rows_unchanged = (
-        (counts.new, counts.changed, counts.unchanged) if counts else (0, 0, 0))
-    batch.status, batch.phase, batch.progress = status, None, 100
-    batch.finished_at = datetime.now(UTC)
-    session.execute(delete(ImportProblem).where(ImportProblem.batch_id == batch.id))
-    problems = examination.log.frame().head(PROBLEM_LIMIT)
-    if problems.height:
-        session.execute(insert(ImportProblem), [
-            {"batch_id": batch.id, "row_number": row["row"], "column_name": row["column"][:64],
-             "value": None if row["value"] is None else row["value"][:200], "code": row["code"],
-             "params": _params(row["params"]), "severity": row["severity"]}
-            for row in problems.iter_rows(named=True)])
-
-
-def _params(text: str | None) -> dict | None:
-    return json.loads(text) if text else None
+    return recording.check_and_match(session, batch.source, frame, present, log, progress)
 
 
 def validate(session: Session, batch: ImportBatch, progress=_quiet) -> Examination:
     """Validate the batch's file and store the report; the batch becomes ``validated`` or ``rejected``."""
     examination = examine(session, batch, progress)
-    _record(session, batch, examination, REJECTED if examination.log.has_errors else VALIDATED)
+    recording.record(session, batch, examination, REJECTED if examination.log.has_errors else VALIDATED)
     return examination
 
 
@@ -171,13 +119,11 @@ def run(session: Session, user, batch: ImportBatch, progress=_quiet) -> ImportBa
     writers.lock(session.connection())
     examination = examine(session, batch, progress)
     if examination.log.has_errors:
-        _record(session, batch, examination, REJECTED)
+        recording.record(session, batch, examination, REJECTED)
         audit.record(session, user, "import.rejected", "import_batch", batch.id,
                      after={"errors": batch.error_count}, summary=f"{batch.source}: {batch.file_name} rejected")
         return batch
-    sources.get(batch.source).write(session, examination.plan, batch, user, _phase(progress, "writing"))
-    accrual.on_import_batch(session, batch.id)  # keep the open periods' accrued amounts current
-    _record(session, batch, examination, IMPORTED)
+    recording.write(session, user, batch, examination, _phase(progress, "writing"))
     audit.record(session, user, "import.completed", "import_batch", batch.id, after={
         "source": batch.source, "file_name": batch.file_name, "sha256": batch.sha256, "rows": batch.row_count,
         "new": batch.rows_new, "changed": batch.rows_changed, "unchanged": batch.rows_unchanged,

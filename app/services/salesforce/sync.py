@@ -25,11 +25,11 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import ImportBatch
 from app.models import SalesforceSync
 from app.models import User
 from app.services import accrual
 from app.services import audit
+from app.services.imports import recording
 from app.services.imports import writers
 from app.services.imports.matching import Counts
 from app.services.salesforce import connection
@@ -169,10 +169,8 @@ def _write(session: Session, sync: SalesforceSync, user, pulled: list[pull.Pulle
     """Write everything pulled in the caller's transaction; raise Rejected on a blocking problem."""
     writers.lock(session.connection())
     by_target = {item.mapping.target: item for item in pulled}
-    batch = ImportBatch(source=BATCH_SOURCE, file_name=f"salesforce-sync-{sync.id}", user_id=sync.user_id,
-                        sha256=_digest(pulled), status="importing", row_count=sum(p.count for p in pulled))
-    session.add(batch)
-    session.flush()
+    batch = recording.open_batch(session, BATCH_SOURCE, f"salesforce-sync-{sync.id}", _digest(pulled), sync.user_id,
+                                 recording.IMPORTING, row_count=sum(p.count for p in pulled))
     counts, totals, problems = {}, Counts(), []
     steps = [lambda: (writing.live_step(by_target["partners"].mapping, by_target["partners"].live), 0),
              lambda: (writing.live_step(by_target["contracts"].mapping, by_target["contracts"].live), 0),

@@ -1,9 +1,10 @@
 """Writing pulled records through the import path: the same layouts, checks, matching and writers as a file.
 
 Each step turns records into the text rows an import file of that source would hold (one per record, in the
-order Salesforce returned them), validates them with the import's own field checks and the source's reference
-and business rules, matches them with what is stored (new / changed / unchanged by external id) and writes the
-plan with the sync's import batch id, so a synced contract is versioned exactly like an imported row.
+order Salesforce returned them), checks and matches them like every import batch does
+(:func:`app.services.imports.recording.check_and_match`: the import's own field checks, the source's reference
+and business rules, new / changed / unchanged by external id) and writes the plan with the sync's import batch
+id, so a synced contract is versioned exactly like an imported row.
 
 The steps of a sync, in order (a later step sees what the earlier ones wrote, in the same transaction):
 
@@ -27,8 +28,8 @@ from sqlalchemy.orm import Session
 from app.models import Contract
 from app.models import Partner
 from app.services.imports import layouts
+from app.services.imports import recording
 from app.services.imports import sources
-from app.services.imports import validation
 from app.services.imports.matching import Counts
 from app.services.imports.problems import ERROR
 from app.services.imports.problems import ProblemLog
@@ -147,11 +148,10 @@ def examine(session: Session, step: Step) -> tuple[Plan | None, Outcome]:
     """Validate and match the step's rows; write nothing."""
     if not step.rows:
         return None, Outcome()
-    layout, source = layouts.get(step.source), sources.get(step.source)
-    rows, log = validation.check_fields(layout, _frame(layout, step.rows))
-    source.check(session, rows, log)
-    plan = None if log.has_errors else source.match(session, rows, log, step.present)
-    return plan, Outcome(plan.counts if plan else Counts(), _problems(step, log))
+    frame = _frame(layouts.get(step.source), step.rows)
+    examination = recording.check_and_match(session, step.source, frame, step.present)
+    plan = examination.plan
+    return plan, Outcome(plan.counts if plan else Counts(), _problems(step, examination.log))
 
 
 def write(session: Session, step: Step, plan: Plan, batch, user) -> None:
