@@ -216,10 +216,13 @@ def assignments(session: Session, period: date) -> pl.DataFrame:
     return pl.DataFrame(records, schema=SCHEMAS["assignments"], orient="row")
 
 
-def load(session: Session, period: date, waiting_contracts: list[str]) -> RunInputs:
-    """Return every input frame of ``period``."""
+def load(session: Session, period: date, waiting_contracts: list[str], network: RunInputs | None = None) -> RunInputs:
+    """Return every input frame of ``period``; partners, hierarchy and contracts (the current network, the same
+    for every period) are taken from ``network`` when given."""
+    if network is None:
+        network = RunInputs(partners=partners(session), hierarchy=hierarchy(session), contracts=contracts(session))
     return RunInputs(
-        partners=partners(session), hierarchy=hierarchy(session), contracts=contracts(session),
+        partners=network.partners, hierarchy=network.hierarchy, contracts=network.contracts,
         billing_lines=billing_lines(session, period, waiting_contracts),
         service_orders=service_orders(session, period), targets=targets(session, period),
         assignments=assignments(session, period),

@@ -1,5 +1,10 @@
 """Retro recalculation: approved periods whose data or plan was corrected are recomputed, and the difference
-is booked as delta lines in the period being run. Nothing approved is rewritten."""
+is booked as delta lines in the period being run. Nothing approved is rewritten.
+
+Partners, hierarchy and contracts are the current network, the same whatever the period: they are read once
+for all the corrected periods. Each period's bills, service orders, targets, assignments and earlier lines are
+read for that period.
+"""
 
 from datetime import date
 
@@ -18,6 +23,7 @@ from app.models.run import CommissionPeriod
 from app.models.run import PeriodStatus
 from app.services.calculation import inputs as run_inputs
 from app.services.calculation import lines as stored_lines
+from calc.inputs import RunInputs
 from calc.inputs import months_before
 from calc.lineage import empty_lines
 from calc.pipeline import recalculate
@@ -56,12 +62,17 @@ def booked_corrections(session: Session, corrected: date, month: date) -> pl.Dat
     return stored_lines.read_frame(session, query, stored_lines.LINE_SCHEMA)
 
 
-def delta_lines(session: Session, month: date, plans_for) -> pl.DataFrame:
-    """Return the delta lines to book in ``month`` for every corrected approved period."""
+def delta_lines(session: Session, month: date, plans_for, network: RunInputs | None = None) -> pl.DataFrame:
+    """Return the delta lines to book in ``month`` for every corrected approved period.
+
+    ``network`` gives partners, hierarchy and contracts already read by the caller (the run of ``month`` reads
+    the same ones); without it they are read here, once, when a period needs correcting.
+    """
     frames = []
     for period in corrected_periods(session, month):
         prior = stored_lines.before(session, period.month)
-        inputs = run_inputs.load(session, period.month, stored_lines.contracts_waiting(prior))
+        inputs = run_inputs.load(session, period.month, stored_lines.contracts_waiting(prior), network)
+        network = inputs  # the network read for the first corrected period serves the others
         approved = pl.concat([stored_lines.of_run(session, period.current_run_id),
                               booked_corrections(session, period.month, month)])
         plans: list[PlanDocument] = plans_for(period.month)

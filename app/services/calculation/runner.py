@@ -122,7 +122,7 @@ def run_period(session: Session, user, month: date, progress: Progress = _quiet)
 
     progress(30, "computing")
     result = calculate(month, inputs, documents, prior)
-    deltas = retro.delta_lines(session, month, plans_for(session))
+    deltas = retro.delta_lines(session, month, plans_for(session), inputs)
     if deltas.height:
         result = with_deltas(result, deltas)
 
