@@ -93,21 +93,30 @@ def key_expr() -> pl.Expr:
 _NULLS = {name: pl.lit(None, dtype=dtype).alias(name) for name, dtype in LINE_SCHEMA.items()}
 
 
-def complete(frame: pl.DataFrame, **constants) -> pl.DataFrame:
-    """Return ``frame`` with every line column (missing ones null, ``constants`` filled in) and its key."""
+def complete(frame: pl.DataFrame, *, defaults: dict | None = None, computed: dict[str, pl.Expr] | None = None,
+             **constants) -> pl.DataFrame:
+    """Return ``frame`` with every line column and its key: ``constants`` filled in, ``computed`` columns from
+    their expressions, ``defaults`` where a column is missing or null, the rest as given or null."""
     # Two eager steps, not six: an accrual completes a few small frames per event, where each step (and a lazy
     # plan's optimiser) costs more than the rows it touches.
     if frame.height == 0:
         return empty_lines()  # (a select of constants alone would give one row)
+    defaults = {"status": "payable", **(defaults or {})}
+    computed = computed or {}
     columns = []
     for name, dtype in LINE_SCHEMA.items():
         if name in constants:
-            columns.append(pl.lit(constants[name]).cast(dtype).alias(name))
+            column = pl.lit(constants[name]).cast(dtype)
+        elif name in computed:
+            column = computed[name].cast(dtype)
         elif name in frame.columns:
-            columns.append(pl.col(name).cast(dtype))
+            column = pl.col(name).cast(dtype)
         else:
-            columns.append(_NULLS[name])
-    return frame.select(columns).with_columns(pl.col("status").fill_null("payable"), key_expr().alias("line_key"))
+            column = _NULLS[name]
+        if name in defaults:
+            column = column.fill_null(pl.lit(defaults[name], dtype=dtype))
+        columns.append(column.alias(name))
+    return frame.select(columns).with_columns(key_expr().alias("line_key"))
 
 
 def check_lineage(lines: pl.DataFrame) -> pl.DataFrame:

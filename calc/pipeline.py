@@ -52,22 +52,18 @@ class Result:
 
 def _component_lines(plan: Plan, component, run: Run, earlier: pl.LazyFrame) -> pl.DataFrame:
     module = MODULES[kind_of(component)]
-    frame = module.lines(plan, component, run, earlier)
-    if "line_kind" not in frame.columns:
-        kind = kind_of(component)
-        frame = frame.with_columns(pl.lit(LINE_KIND_OF.get(kind, kind)).alias("line_kind"))
+    kind = kind_of(component)
     frame = complete(
-        frame,
+        module.lines(plan, component, run, earlier),
+        # a module that does not name its lines' kind gives lines of its component's kind
+        defaults={"line_kind": LINE_KIND_OF.get(kind, kind), "label": component.label or None},
+        computed={"hold_until": hold_text(component.hold, run.period)} if component.hold is not None else None,
         period=run.period,
         plan_id=plan.plan_id,
         plan_version=plan.version,
         component_id=component.id,
-        component_kind=kind_of(component),
+        component_kind=kind,
     )
-    if component.label:  # what statements and invoices print for the component's lines
-        frame = frame.with_columns(pl.col("label").fill_null(component.label))
-    if component.hold is not None:
-        frame = frame.with_columns(hold_text(component.hold, run.period).alias("hold_until"))
     return apply_holds(frame, run, component.hold)
 
 
