@@ -37,6 +37,7 @@ from app.demo.fiscal import profile_rows
 from app.demo.identifiers import Identifiers
 from app.demo.periods import Window
 from app.demo.plans import load_demo_plans
+from app.demo.principal import SINCE as PRINCIPAL_SINCE
 from app.demo.principal import store_demo_principal
 from app.demo.service_orders import ORDER_COLUMNS
 from app.demo.service_orders import ServiceDesk
@@ -52,7 +53,11 @@ from app.models import ImportBatch
 from app.models import User
 from app.services import accrual
 from app.services import audit
+from app.services import settings
 from app.services.accounting import default_accounting_mappings
+from app.services.accounting_export import company_code
+
+DEMO_COMPANY_CODE = "IT01"  # the demo principal's SAP company code (BUKRS)
 
 # Tables that must be empty: seeding twice would duplicate the network or clash on codes.
 _MUST_BE_EMPTY = ("partner", "product", "offer", "product_option", "customer", "contract")
@@ -183,6 +188,8 @@ def _seed(session: Session, scale: float, random_seed: int, echo: Callable[[str]
     # SAP vendor numbers: one per partner, as the accounting export needs them
     session.add_all(AccountingMapping(kind="vendor", key=p.code, value=f"{400000 + p.id}", description=p.name[:200])
                     for p in network.partners)
+    # ... and the principal's SAP company code, in force for every demo export
+    settings.set_value(session, None, company_code.KEY, PRINCIPAL_SINCE, DEMO_COMPANY_CODE)
     batch.row_count = batch.rows_new = counts["contract"] + counts["billing_line"] + counts["service_order"]
     batch.finished_at = datetime.now(UTC)
     counts.update(

@@ -19,6 +19,8 @@ DEFAULTS: dict[str, object] = {
     "dispute_window_days": 10,
     "resolution_sla_days": 5,
     "payment_terms_days": 30,
+    # The principal's SAP company code (BUKRS) the accounting export writes (app.services.accounting_export).
+    "company_code": "",
     # The principal's registry data (app.services.principal): empty until the company sets it.
     "principal_name": "",
     "principal_vat_number": "",

@@ -24,6 +24,7 @@ from app.models import CommissionPeriod
 from app.models import Partner
 from app.models import Statement
 from app.services import accounting
+from app.services.accounting_export import company_code
 from app.settings import principal as principal_fields
 from calc.inputs import next_month
 
@@ -43,6 +44,9 @@ SETTING_LABELS = {
     "resolution_sla_days": (_l("Dispute resolution SLA (days)"), _l(
         "Days the back-office has to resolve a dispute.")),
     "payment_terms_days": (_l("Payment terms (days)"), _l("Days from the invoice date to its payment.")),
+    company_code.KEY: (_l("SAP company code"), _l(
+        "The principal's company code in SAP (BUKRS), written in every row of the accounting export: 4 letters "
+        "or digits, e.g. IT01. Each export uses the code in force on its posting date.")),
     **principal_fields.setting_labels(),
 }
 MAPPING_KIND_LABELS = {
@@ -53,6 +57,10 @@ MAPPING_KIND_LABELS = {
 }
 
 
+def _upper(value):
+    return value.strip().upper() if isinstance(value, str) else value
+
+
 def _value_field():
     return {
         "principal_split_payment": SelectField(_l("New value"), choices=YES_NO),
@@ -61,6 +69,8 @@ def _value_field():
         "dispute_window_days": IntegerField(_l("New value"), validators=[InputRequired(), NumberRange(1, 90)]),
         "resolution_sla_days": IntegerField(_l("New value"), validators=[InputRequired(), NumberRange(1, 60)]),
         "payment_terms_days": IntegerField(_l("New value"), validators=[InputRequired(), NumberRange(0, 180)]),
+        company_code.KEY: StringField(_l("New value"), filters=[_upper], validators=[InputRequired(), Regexp(
+            company_code.PATTERN, message=_l("An SAP company code has 4 letters or digits, e.g. IT01."))]),
         **principal_fields.value_fields(_l("New value")),
     }
 
@@ -89,6 +99,11 @@ class SettingForm(FlaskForm):
         data = self.value.data
         return data == "yes" if data in ("yes", "no") else data
 
+    @staticmethod
+    def first_day() -> date:
+        """Return the first day a new value may start (the date the form proposes)."""
+        return first_open_day()
+
 
 def first_open_day() -> date:
     """Return the first day a new value may start: today, or the day after the last published period."""
@@ -96,12 +111,32 @@ def first_open_day() -> date:
     return date.today() if last is None else max(date.today(), last + timedelta(days=1))
 
 
+class CompanyCodeForm(SettingForm):
+    """A new SAP company code from a date: it enters no statement, only the exports posted from that date on."""
+
+    def validate_valid_from(self, field):
+        last = company_code.last_posting_date(db.session)
+        if field.data and last is not None and field.data <= last:
+            raise ValidationError(_l(
+                "Batches exported up to %(day)s keep the company code they were exported with: choose a later date.",
+                day=last.isoformat()))
+
+    @staticmethod
+    def first_day() -> date:
+        last = company_code.last_posting_date(db.session)
+        return date.today() if last is None else max(date.today(), last + timedelta(days=1))
+
+
+SETTING_FORMS = {company_code.KEY: CompanyCodeForm}
+
+
 def setting_form(key: str, current=None) -> SettingForm:
     """Return the form of setting ``key``, its value preset to ``current`` from the first day open to changes."""
-    form_class = type(f"{key}_form", (SettingForm,), {"value": _value_field()[key]})
+    base = SETTING_FORMS.get(key, SettingForm)
+    form_class = type(f"{key}_form", (base,), {"value": _value_field()[key]})
     if isinstance(current, bool):
         current = "yes" if current else "no"
-    return form_class(prefix=key, data={"value": current, "valid_from": first_open_day()})
+    return form_class(prefix=key, data={"value": current, "valid_from": base.first_day()})
 
 
 class PrincipalForm(SettingForm):

@@ -1,6 +1,6 @@
 """Company settings: each setting's current value and dated history, a new value from a date; the principal's
 registry data (its own tab: all of it changed from one date); the accounting mappings of the export (list, add,
-edit, delete). Every change is audited by the services."""
+edit, delete) and its SAP company code. Every change is audited by the services."""
 
 from datetime import date
 
@@ -23,6 +23,7 @@ from app.security import requires
 from app.services import accounting
 from app.services import principal as principal_data
 from app.services import settings
+from app.services.accounting_export import company_code
 from app.settings import bp
 from app.settings import principal as principal_fields
 from app.settings.forms import MAPPING_KIND_LABELS
@@ -108,8 +109,10 @@ def _mappings_context(form=None) -> dict:
     filters.validate()
     query = accounting.search(filters.kind.data, filters.q.data)
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    code = _setting(company_code.KEY)  # the export's company code: its value today, history and form
     return {"filters": filters, "page": page, "form": form or MappingForm(), "kinds": MAPPING_KIND_LABELS,
-            "gaps": accounting.gaps(db.session)}
+            "gaps": accounting.gaps(db.session), "company_code": code,
+            "company_code_missing": company_code.problem(code["current"], date.today()) is not None}
 
 
 @bp.route("/accounting", methods=["GET", "POST"])

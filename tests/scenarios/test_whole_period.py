@@ -7,6 +7,7 @@ issued (their PDF text checked against the expected amounts) and the accounting 
 import hashlib
 import io
 import subprocess
+from datetime import date
 from datetime import timedelta
 from decimal import Decimal
 
@@ -77,7 +78,8 @@ def _import_bills(backoffice) -> int:
 
 def test_a_whole_period_through_the_pages(planned, actor, traveller, smtp_server):
     _doppio(planned)
-    seed_mappings(db.session)  # the demo's accounting mappings, B1's vendor number excepted
+    # the demo's accounting mappings, B1's vendor number excepted; no company code yet (as after an upgrade)
+    seed_mappings(db.session, company_code=None)
     db.session.execute(delete(AccountingMapping).where(AccountingMapping.kind == "vendor",
                                                        AccountingMapping.key == "B1"))
     db.session.commit()
@@ -160,17 +162,27 @@ def test_a_whole_period_through_the_pages(planned, actor, traveller, smtp_server
     db.session.expire_all()
     assert db.session.get(CommissionPeriod, period.id).status == PeriodStatus.APPROVED
 
-    # issuing renders and stores every PDF in the background; the export stops: B1 has no vendor number yet
+    # issuing renders and stores every PDF in the background; the export stops: B1 has no vendor number yet, and
+    # no SAP company code is set
     assert [j.status for j in run_jobs()] == ["done"]
     cycle = workflows.get_instance(db.session, cycle.id)
     assert cycle.status == "error" and "partner B1" in cycle.error_message and "vendor number" in cycle.error_message
+    assert f"no company code (SAP BUKRS) is in force on the posting date {date.today()}" in cycle.error_message
     db.session.expire_all()
     assert db.session.get(InvoiceBatch, batch_id).status == BatchStatus.ISSUED
 
-    # finance adds the vendor number in the settings; the admin retries the failed step
+    # finance adds the vendor number in the settings, and the company code from the day the accounting page
+    # proposes (today); the admin retries the failed step
     added = finance.post("/settings/accounting", {"kind": "vendor", "key": "B1", "value": "400777",
                                                    "description": "Paolo Neri"})
     assert added.status_code == 303
+    accounting = finance.get("/settings/accounting").get_data(as_text=True)
+    assert 'data-testid="gap-company_code"' in accounting and f'value="{date.today()}"' in accounting
+    code = finance.post("/settings/company_code", {"company_code-csrf_token": finance.token,
+                                                    "company_code-valid_from": date.today().isoformat(),
+                                                    "company_code-value": "IT01"})
+    assert code.status_code == 303
+    assert 'data-testid="mapping-gaps"' not in finance.get("/settings/accounting").get_data(as_text=True)
     assert actor("admin").post(f"/processes/{cycle.id}/retry").status_code == 303
     db.session.expire_all()
     batch = db.session.get(InvoiceBatch, batch_id)
@@ -194,13 +206,14 @@ def test_a_whole_period_through_the_pages(planned, actor, traveller, smtp_server
     export = finance.get(f"/exports/batches/{batch.id}.csv")
     assert export.status_code == 200
     rows = [line.split(";") for line in export.get_data(as_text=True).splitlines()[1:]]
-    a1_rows = [(r[8], r[13], r[14]) for r in rows if r[2] == "A1"]
+    assert {r[0] for r in rows} == {"IT01"}  # the company code leads every posting row
+    a1_rows = [(r[9], r[14], r[15]) for r in rows if r[3] == "A1"]
     assert a1_rows == [("VENDOR", "77.45", "C"), ("GROSS", "50.00", "D"), ("GROSS", "0.93", "D"),
                        ("GROSS", "25.00", "D"), ("VAT", "16.70", "D"), ("WITHHOLDING", "8.73", "C"),
                        ("ENASARCO", "6.45", "C")]
     assert sum(Decimal(a) for _, a, side in a1_rows if side == "D") == sum(
         Decimal(a) for _, a, side in a1_rows if side == "C")
-    assert {r[1] for r in rows if r[2] == "B1"} == {"400777"}
+    assert {r[2] for r in rows if r[3] == "B1"} == {"400777"}
     checksum = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "batch.exported"))
     assert checksum.after["sha256"] == hashlib.sha256(export.data).hexdigest() == batch.export_sha256
 

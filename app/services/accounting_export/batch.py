@@ -1,8 +1,9 @@
 """Exporting an issued invoice batch once: the file of postings, its checksum kept in the batch and the audit log.
 
-Every mapping the batch needs is looked up before anything is written; one missing mapping stops the export
-with a message naming each partner, component kind, territory or tax case to map. A second export of the same
-batch returns the stored file unchanged.
+Every mapping the batch needs, and the company code in force on the posting date, is looked up before anything is
+written; one missing mapping (or no valid company code) stops the export with a message naming the company code
+and each partner, component kind, territory or tax case to map. A second export of the same batch returns the
+stored file unchanged.
 """
 
 import hashlib
@@ -24,6 +25,7 @@ from app.models import Invoice
 from app.models import InvoiceBatch
 from app.models.invoice import BatchStatus
 from app.services import audit
+from app.services.accounting_export import company_code
 from app.services.accounting_export.layout import to_csv
 from app.services.accounting_export.postings import Document
 from app.services.accounting_export.postings import Mappings
@@ -101,10 +103,15 @@ def build(session: Session, batch: InvoiceBatch, posting_date: date) -> bytes:
     invoices = _checked_invoices(session, batch)
     gross = _gross(session, invoices)
     mappings = Mappings({(m.kind, m.key): m.value for m in session.scalars(select(AccountingMapping))})
+    code = company_code.code_on(session, posting_date)
+    problem = company_code.problem(code, posting_date)
+    if problem:
+        mappings.note(problem)
     rows = []
     try:
         for invoice in invoices:
-            rows += invoice_rows(_document(invoice, gross.get(invoice.statement_id, {})), mappings, posting_date)
+            document = _document(invoice, gross.get(invoice.statement_id, {}))
+            rows += invoice_rows(document, mappings, posting_date, code)
     except PostingError as exc:
         raise ExportError(f"batch {batch.id}: {exc}") from exc
     if mappings.missing:

@@ -16,6 +16,7 @@ LINE_END = "\r\n"
 CURRENCY = "EUR"
 TEXT_LENGTH = 50
 COLUMNS = (
+    "company_code",
     "document_type",
     "vendor_number",
     "partner_code",
@@ -40,6 +41,7 @@ COLUMNS = (
 class Row:
     """One posting line as written: document fields repeated on every line of the invoice."""
 
+    company_code: str
     document_type: str
     vendor_number: str
     partner_code: str
@@ -58,11 +60,11 @@ class Row:
 
     def values(self) -> list[str]:
         """Return the row's fields as the file writes them."""
-        return [self.document_type, self.vendor_number, self.partner_code, self.document_date.isoformat(),
-                self.posting_date.isoformat(), self.invoice_number, self.period, str(self.line_number),
-                self.line_type, self.gl_account, self.cost_centre, self.tax_code, self.withholding_code,
-                amount_text(self.signed_amount), "D" if self.signed_amount >= 0 else "C", CURRENCY,
-                self.text[:TEXT_LENGTH]]
+        return [self.company_code, self.document_type, self.vendor_number, self.partner_code,
+                self.document_date.isoformat(), self.posting_date.isoformat(), self.invoice_number, self.period,
+                str(self.line_number), self.line_type, self.gl_account, self.cost_centre, self.tax_code,
+                self.withholding_code, amount_text(self.signed_amount), "D" if self.signed_amount >= 0 else "C",
+                CURRENCY, self.text[:TEXT_LENGTH]]
 
 
 def amount_text(signed: Decimal) -> str:

@@ -67,9 +67,13 @@ class Mappings:
         """Return the value of (kind, key); note ``what`` is missing when there is none."""
         value = self.values.get((kind, key))
         if value is None:
-            self.missing[what] = None
+            self.note(what)
             return ""
         return value
+
+    def note(self, what: str) -> None:
+        """Note that ``what`` is missing (a setting the export needs besides the mappings)."""
+        self.missing[what] = None
 
 
 @dataclass(frozen=True)
@@ -112,8 +116,9 @@ def _check(doc: Document, postings: list[Posting]) -> None:
                            f"(debits minus credits = {balance}); check its net payable {doc.net_payable}")
 
 
-def invoice_rows(doc: Document, mappings: Mappings, posting_date: date) -> list[Row]:
-    """Return the balanced posting lines of one invoice, noting in ``mappings`` every mapping it lacks."""
+def invoice_rows(doc: Document, mappings: Mappings, posting_date: date, company_code: str) -> list[Row]:
+    """Return the balanced posting lines of one invoice in ``company_code``, noting in ``mappings`` every mapping
+    it lacks."""
     postings = _postings(doc)
     _check(doc, postings)
     vendor = mappings.get("vendor", doc.partner_code,
@@ -131,9 +136,9 @@ def invoice_rows(doc: Document, mappings: Mappings, posting_date: date) -> list[
             case = accounting.withholding_case(posting.withholding_kind)
             withholding = mappings.get("tax_code", case, f"withholding case {case} has no tax code")
         rows.append(Row(
-            document_type="KG" if doc.taxable < 0 else "KR", vendor_number=vendor, partner_code=doc.partner_code,
-            document_date=doc.document_date, posting_date=posting_date, invoice_number=doc.invoice_number,
-            period=doc.period, line_number=number, line_type=posting.line_type, gl_account=gl, cost_centre=centre,
-            tax_code=tax, withholding_code=withholding, signed_amount=posting.signed,
+            company_code=company_code, document_type="KG" if doc.taxable < 0 else "KR", vendor_number=vendor,
+            partner_code=doc.partner_code, document_date=doc.document_date, posting_date=posting_date,
+            invoice_number=doc.invoice_number, period=doc.period, line_number=number, line_type=posting.line_type,
+            gl_account=gl, cost_centre=centre, tax_code=tax, withholding_code=withholding, signed_amount=posting.signed,
             text=f"{doc.invoice_number} {doc.partner_code} {posting.text}"))
     return rows

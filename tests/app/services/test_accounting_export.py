@@ -1,24 +1,35 @@
 """The accounting export through its routes: an issued batch exported once, line by line with exact amounts,
-each invoice balanced, the checksum in the batch and the audit log; missing mappings stop it, naming them."""
+each invoice balanced, the checksum in the batch and the audit log; missing mappings or company code stop it, naming
+them; each export writes the company code in force on its posting date."""
 
 import csv
 import hashlib
 import io
 from collections import defaultdict
+from datetime import UTC
 from datetime import date
+from datetime import datetime
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import delete
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AccountingMapping
 from app.models import AuditEntry
+from app.models import CompanySetting
 from app.models import InvoiceBatch
 from app.models import Partner
 from app.models.invoice import BatchStatus
 from app.services import accounting_export
+from app.services import settings
+from app.services.accounting_export.batch import build
 from tests.app.trail.batches import issued_batch
+from workflows import clock
+
+MARCH_13 = date(2026, 3, 13)
 
 
 @pytest.fixture
@@ -47,17 +58,20 @@ def test_export_writes_balanced_postings_with_exact_amounts(client, auth, networ
     name = f"mandato-sap-2026-02-batch-{batch.id}.csv"
     assert download.headers["Content-Disposition"] == f'attachment; filename="{name}"'
     data = download.data
-    assert data.startswith(b"document_type;vendor_number;partner_code;document_date;posting_date;") and b"\r\n" in data
+    assert data.startswith(b"company_code;document_type;vendor_number;partner_code;document_date;posting_date;")
+    assert b"\r\n" in data
 
     rows = _rows(data)
+    assert {r["company_code"] for r in rows} == {"IT01"}  # every posting row, of every invoice
     a1 = db.session.scalar(select(Partner).where(Partner.code == "A1"))
     mine = [r for r in rows if r["partner_code"] == "A1"]
     today = date.today().isoformat()
     number = mine[0]["invoice_number"]
     assert number.startswith("2026/") and len(number) == 11
     for row in mine:
-        assert (row["document_type"], row["vendor_number"], row["document_date"], row["posting_date"],
-                row["period"], row["currency"]) == ("KR", str(400000 + a1.id), "2026-03-10", today, "2026-02", "EUR")
+        assert (row["company_code"], row["document_type"], row["vendor_number"], row["document_date"],
+                row["posting_date"], row["period"], row["currency"]) == (
+            "IT01", "KR", str(400000 + a1.id), "2026-03-10", today, "2026-02", "EUR")
     # Mario Rossi, individual agent in Lombardia: 50.00 activation + 0.93 consumption, VAT 22 %, RT01, ENASARCO
     assert [(r["line_number"], r["line_type"], r["gl_account"], r["cost_centre"], r["tax_code"],
              r["withholding_code"], r["amount"], r["debit_credit"]) for r in mine] == [
@@ -126,6 +140,60 @@ def test_missing_mappings_stop_the_export_naming_them(client, auth, network, bat
     assert fragment.status_code == 422
 
 
+def test_a_missing_company_code_stops_the_export_naming_it(client, auth, network, batch):
+    db.session.execute(delete(CompanySetting).where(CompanySetting.key == "company_code"))
+    db.session.execute(delete(AccountingMapping).where(AccountingMapping.kind == "vendor",
+                                                       AccountingMapping.key == "B1"))
+    db.session.commit()
+    response = _export(client, auth, batch.id)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    today = date.today().isoformat()
+    # one message, the company code named first, then the mappings, as finance fixes them
+    assert (f"batch {batch.id} cannot be exported, mappings are missing: no company code (SAP BUKRS) is in force "
+            f"on the posting date {today}; partner B1 (Paolo Neri) has no vendor number") in body
+    batch = db.session.get(InvoiceBatch, batch.id)
+    assert (batch.status, batch.export_file, batch.export_sha256) == (BatchStatus.ISSUED, None, None)
+    assert _exports() == []
+
+    # a code that starts after the posting date does not count
+    settings.set_value(db.session, None, "company_code", date.today() + timedelta(days=1), "IT01")
+    db.session.add(AccountingMapping(kind="vendor", key="B1", value="400777"))
+    db.session.commit()
+    with pytest.raises(accounting_export.ExportError, match=r"mappings are missing: no company code \(SAP BUKRS\) "
+                                                           rf"is in force on the posting date {today}$"):
+        accounting_export.export_batch(db.session, None, batch)
+
+
+def test_a_company_code_in_force_that_is_not_four_characters_is_refused(network, batch):
+    # the settings page refuses such a value; one stored by other means still stops the export
+    settings.set_value(db.session, None, "company_code", date(2026, 1, 1), "IT1")
+    db.session.commit()
+    with pytest.raises(accounting_export.ExportError,
+                       match=r"the company code 'IT1' in force on \d{4}-\d\d-\d\d is not 4 letters or digits"):
+        accounting_export.export_batch(db.session, None, db.session.get(InvoiceBatch, batch.id))
+
+
+def test_each_export_writes_the_company_code_in_force_on_its_posting_date(network, batch):
+    settings.set_value(db.session, None, "company_code", date(2026, 3, 13), "IT02")
+    db.session.commit()
+    batch = db.session.get(InvoiceBatch, batch.id)
+    before, after = _rows(build(db.session, batch, date(2026, 3, 12))), _rows(build(db.session, batch, MARCH_13))
+    assert {(r["company_code"], r["posting_date"]) for r in before} == {("IT01", "2026-03-12")}
+    assert {(r["company_code"], r["posting_date"]) for r in after} == {("IT02", "2026-03-13")}
+    # the posting date is the company's day: 23:30 UTC on the 12th is already the 13th in Rome
+    previous = clock.use(clock.FixedClock(datetime(2026, 3, 12, 23, 30, tzinfo=UTC)))
+    try:
+        data = accounting_export.export_batch(db.session, None, batch)
+    finally:
+        clock.use(previous)
+    db.session.commit()
+    assert _rows(data) == after and len(after) == len(before) > 0
+    # a later code does not change the stored file
+    settings.set_value(db.session, None, "company_code", date(2026, 3, 14), "IT03")
+    assert accounting_export.export_batch(db.session, None, batch) == data
+
+
 def test_only_an_issued_batch_is_exported(client, auth, network, batch):
     db.session.get(InvoiceBatch, batch.id).status = BatchStatus.APPROVED
     db.session.commit()
@@ -162,8 +230,6 @@ def test_who_may_export_and_download(client, auth, network, batch, username, pos
 
 
 def test_split_payment_and_balance_by_side(network):
-    from app.services import settings
-
     settings.set_value(db.session, None, "principal_split_payment", date(2026, 1, 1), True)
     batch = issued_batch(db.session)
     data = accounting_export.export_batch(db.session, None, batch)

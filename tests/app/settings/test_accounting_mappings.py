@@ -1,5 +1,7 @@
 """Accounting mappings: list, add, edit and delete through the pages, each change audited; the demo rows."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -7,6 +9,7 @@ from app.extensions import db
 from app.models import AccountingMapping
 from app.models import AuditEntry
 from app.services import accounting
+from app.services import settings
 from calc.catalogue import LINE_KINDS
 
 
@@ -109,11 +112,13 @@ def test_the_page_lists_what_the_export_still_needs(finance, network):
                       ("gl_account", "vendor_payable"), ("tax_code", "vat_ordinary_22")):
         assert f'href="/settings/accounting/{kind}/{key}"' in page, (kind, key)
     assert "7 senza valore" in page  # the seven partners of the test network
+    assert 'href="/settings/company_code"' in page  # and the SAP company code
 
     for row in accounting.default_accounting_mappings():
         accounting.add(db.session, None, row)
     for code in ("AGA", "AGB", "A1", "A1A", "A2", "B1"):
         accounting.add(db.session, None, {"kind": "vendor", "key": code, "value": f"4{code}"})
+    settings.set_value(db.session, None, "company_code", date(2026, 1, 1), "IT01")
     db.session.commit()
     gaps = accounting.gaps(db.session)
     assert [(gap.kind, gap.keys, gap.total) for gap in gaps] == [("vendor", ["I1"], 1)]

@@ -20,6 +20,7 @@ from app.models import User
 from app.models.invoice import BatchStatus
 from app.services import accounting
 from app.services import audit
+from app.services import settings
 from app.services.calculation import runner
 from app.services.statements import publishing
 from tests.factories import publish_test_plans
@@ -28,11 +29,17 @@ FEBRUARY = date(2026, 2, 1)
 DOCUMENT_DATE = date(2026, 3, 10)
 
 
-def seed_mappings(session: Session) -> None:
-    """Add the demo mappings and a vendor number per partner (400000 + id), as the demo seed does."""
+COMPANY_CODE = "IT01"
+
+
+def seed_mappings(session: Session, *, company_code: str | None = COMPANY_CODE) -> None:
+    """Add the demo mappings, a vendor number per partner (400000 + id) and the SAP company code (in force since
+    2000, unless ``company_code`` is None), as the demo seed does."""
     session.add_all(AccountingMapping(**row) for row in accounting.default_accounting_mappings())
     session.add_all(AccountingMapping(kind="vendor", key=p.code, value=f"{400000 + p.id}", description=p.name)
                     for p in session.scalars(select(Partner)))
+    if company_code is not None:
+        settings.set_value(session, None, "company_code", date(2000, 1, 1), company_code)
     session.flush()
 
 
