@@ -55,6 +55,8 @@ class AccrualLine(LineageColumns, db.Model):
     period: Mapped[date] = mapped_column(ForeignKey("accrual_period.month"))
     unit_stage: Mapped[str] = mapped_column(String(10))
     unit_partner_id: Mapped[int] = mapped_column(BigInteger)
+    # A digest of the line's columns: an update compares it, not the columns, to find the lines that changed.
+    content_hash: Mapped[str | None] = mapped_column(String(32))
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"))
 
 

@@ -1,13 +1,14 @@
 """Accrual lines and balances in the database: replace a unit's lines by their difference, keep balances.
 
-A unit's new lines are compared with its stored ones column by column: only the lines that changed are
-deleted and inserted (an event usually changes a handful of a seller's thousand lines). A balance is the sum
-of a partner's lines per plan component; an update adds the difference of the changed lines to it, so it
-never re-sums; ``refresh_balances`` sums them from scratch after a rebuild.
+A unit's new lines are compared with its stored ones by a digest of their columns, kept with each line: only
+the lines that changed are deleted and inserted (an event usually changes a handful of a seller's thousand
+lines). A balance is the sum of a partner's lines per plan component; an update adds the difference of the
+changed lines to it, so it never re-sums; ``refresh_balances`` sums them from scratch after a rebuild.
 
 Lines go in by COPY on PostgreSQL and one executemany on SQLite, amounts as exact text from integer cents.
 """
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
@@ -24,7 +25,6 @@ from sqlalchemy import func
 from sqlalchemy import insert
 from sqlalchemy import literal
 from sqlalchemy import select
-from sqlalchemy import text
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -43,7 +43,6 @@ from calc.money import from_cents
 UNIT_COLUMNS = ("unit_stage", "unit_partner_id")
 TABLE_COLUMNS = [*LINE_TABLE_COLUMNS, *UNIT_COLUMNS]
 UNIT_SCHEMA = {**LINE_SCHEMA, "unit_stage": pl.String, "unit_partner_id": pl.Int64}
-STORED_SCHEMA = {"id": pl.Int64, **UNIT_SCHEMA}
 BALANCE_KEY = ("partner_id", "plan_id", "component_id")
 # What a balance reads of a changed line.
 BALANCE_SCHEMA = {"partner_id": pl.Int64, "plan_id": pl.String, "component_id": pl.String,
@@ -73,84 +72,53 @@ class Change:
         return set(self.removed.get_column("partner_id").to_list()) | set(self.added.get_column("partner_id").to_list())
 
 
+def _hashed(frame: pl.DataFrame) -> pl.DataFrame:
+    """Return table rows with ``content_hash``: a digest of every column, stable across library versions."""
+    text = frame.select(pl.concat_str([pl.col(c).cast(pl.String).fill_null(_NULL) for c in TABLE_COLUMNS],
+                                      separator=_SEPARATOR)).to_series()
+    digests = [hashlib.blake2b(row.encode(), digest_size=16).hexdigest() for row in text]
+    return frame.with_columns(pl.Series("content_hash", digests, dtype=pl.String))
+
+
+_NULL, _SEPARATOR = "\u2400", "\u241f"
+
+
+def _insert(session: Session, rows: pl.DataFrame) -> None:
+    if is_postgres(session) and rows.height > 50:
+        copy_into(session, "accrual_line", rows)
+    else:
+        session.execute(insert(AccrualLine), rows.to_dicts())
+
+
 def write(session: Session, lines: pl.DataFrame) -> int:
     """Insert accrual lines that carry their unit columns; return the count."""
     if lines.is_empty():
         return 0
-    frame = table_frame(lines, *UNIT_COLUMNS)
-    if is_postgres(session) and frame.height > 50:
-        copy_into(session, "accrual_line", frame)
-    else:
-        session.execute(insert(AccrualLine), frame.to_dicts())
-    return frame.height
-
-
-def stored_units(session: Session, period: date, stage: str, partner_ids: Iterable[int]) -> pl.DataFrame:
-    """Return the stored lines of the units of ``partner_ids`` at ``stage``, with their ids and unit columns."""
-    query = select(AccrualLine.id.label("id"), *line_columns(AccrualLine), AccrualLine.unit_stage,
-                   AccrualLine.unit_partner_id).where(
-        AccrualLine.period == period, AccrualLine.unit_stage == stage,
-        AccrualLine.unit_partner_id.in_(list(partner_ids)))
-    return frame_of(session.execute(query).all(), STORED_SCHEMA)
+    _insert(session, _hashed(table_frame(lines, *UNIT_COLUMNS)))
+    return lines.height
 
 
 def replace_units(session: Session, period: date, stage: str, partner_ids: set[int], lines: pl.DataFrame) -> Change:
     """Make the stored lines of the units of ``partner_ids`` at ``stage`` equal to ``lines`` (carrying their
-    unit columns), deleting and inserting only the lines that differ; return what changed."""
-    new = lines.select(pl.col(name).cast(dtype) for name, dtype in UNIT_SCHEMA.items())
-    if new.is_empty():
-        removed = session.execute(delete(AccrualLine).where(
-            AccrualLine.period == period, AccrualLine.unit_stage == stage,
-            AccrualLine.unit_partner_id.in_(list(partner_ids))).returning(*_balance_columns())).all()
-        return Change(pl.DataFrame(removed, schema=BALANCE_SCHEMA, orient="row"), empty_change_frame())
-    if is_postgres(session):
-        return _replace_in_postgres(session, period, stage, partner_ids, new)
-    old = stored_units(session, period, stage, partner_ids)
-    compared = list(UNIT_SCHEMA)
-    removed = old.join(new, on=compared, how="anti", nulls_equal=True)
-    added = new.join(old.select(compared), on=compared, how="anti", nulls_equal=True)
-    if removed.height:
-        ids = removed.get_column("id").to_list()
-        session.execute(delete(AccrualLine).where(AccrualLine.id.in_(ids)))
-    write(session, added)
-    return Change(removed.drop("id"), added)
+    unit columns), deleting and inserting only the lines that differ; return what changed.
 
-
-# PostgreSQL compares in the database: the unit's new lines go to a temporary table by COPY, and two statements
-# delete the stored lines that differ and insert the new ones that are missing, returning only those.
-_INCOMING = "accrual_incoming"
-_SAME_ROW = "ROW({}) IS NOT DISTINCT FROM ROW({})".format(
-    ", ".join(f"a.{c}" for c in TABLE_COLUMNS), ", ".join(f"i.{c}" for c in TABLE_COLUMNS))
-_RETURNED = "partner_id, plan_code, component_id, CAST(round(amount * 100) AS BIGINT), status"
-_DELETE_CHANGED = text(f"""
-    DELETE FROM accrual_line WHERE id IN (
-        SELECT a.id FROM accrual_line a LEFT JOIN {_INCOMING} i ON i.line_key = a.line_key
-        WHERE a.period = :period AND a.unit_stage = :stage AND a.unit_partner_id = ANY(:units)
-          AND (i.line_key IS NULL OR NOT {_SAME_ROW}))
-    RETURNING {_RETURNED}""")
-_INSERT_MISSING = text(f"""
-    INSERT INTO accrual_line ({", ".join(TABLE_COLUMNS)})
-    SELECT {", ".join(f"i.{c}" for c in TABLE_COLUMNS)} FROM {_INCOMING} i LEFT JOIN (
-        SELECT a.line_key FROM accrual_line a
-        WHERE a.period = :period AND a.unit_stage = :stage AND a.unit_partner_id = ANY(:units)) kept
-      ON kept.line_key = i.line_key
-    WHERE kept.line_key IS NULL
-    RETURNING {_RETURNED}""")
-
-
-def _replace_in_postgres(session: Session, period: date, stage: str, partner_ids: set[int],
-                         new: pl.DataFrame) -> Change:
-    connection = session.connection()
-    with connection.connection.driver_connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_INCOMING} ON COMMIT DELETE ROWS AS "
-                       f"SELECT {', '.join(TABLE_COLUMNS)} FROM accrual_line WITH NO DATA")
-        cursor.execute(f"DELETE FROM {_INCOMING}")
-    copy_into(session, _INCOMING, table_frame(new, *UNIT_COLUMNS))
-    parameters = {"period": period, "stage": stage, "units": sorted(partner_ids)}
-    removed = connection.execute(_DELETE_CHANGED, parameters).all()
-    added = connection.execute(_INSERT_MISSING, parameters).all()
+    Lines are compared by their content hash: the stored ones' are read (a few narrow rows per line), the new
+    ones' computed, and only the lines on one side alone are deleted or inserted."""
+    unit = (AccrualLine.period == period, AccrualLine.unit_stage == stage,
+            AccrualLine.unit_partner_id.in_(list(partner_ids)))
+    new = _hashed(table_frame(lines.select(pl.col(n).cast(t) for n, t in UNIT_SCHEMA.items()), *UNIT_COLUMNS,
+                              "amount_cents"))
+    stored = session.execute(select(AccrualLine.id, AccrualLine.content_hash).where(*unit)).all()
+    wanted = set(new.get_column("content_hash").to_list())
+    stale = [line_id for line_id, digest in stored if digest not in wanted]
+    removed = session.execute(delete(AccrualLine).where(AccrualLine.id.in_(stale))
+                              .returning(*_balance_columns())).all() if stale else []
+    added = new.filter(~pl.col("content_hash").is_in([digest for _, digest in stored]))
+    if added.height:
+        _insert(session, added.drop("amount_cents"))
     return Change(pl.DataFrame(removed, schema=BALANCE_SCHEMA, orient="row"),
-                  pl.DataFrame(added, schema=BALANCE_SCHEMA, orient="row"))
+                  added.select("partner_id", pl.col("plan_code").alias("plan_id"), "component_id", "amount_cents",
+                               "status"))
 
 
 def apply_changes(session: Session, period: date, changes: Iterable[Change]) -> set[int]:
