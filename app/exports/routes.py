@@ -16,6 +16,15 @@ from app.models import Role
 from app.security import requires
 from app.services import accounting_export
 
+# Who may download a batch's stored postings file: the route's guard and the pages that offer the link.
+DOWNLOADERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR)
+
+
+@bp.app_template_global()
+def may_download_export(user) -> bool:
+    """Return True when ``user`` may download a batch's accounting export."""
+    return user.has_role(*DOWNLOADERS)
+
 
 @bp.route("/batches/<int:batch_id>", methods=["POST"])
 @requires(Role.FINANCE, Role.ADMIN)
@@ -33,7 +42,7 @@ def export(batch_id: int):
 
 
 @bp.route("/batches/<int:batch_id>.csv")
-@requires(Role.FINANCE, Role.ADMIN, Role.AUDITOR)
+@requires(*DOWNLOADERS)
 def download(batch_id: int):
     batch = db.get_or_404(InvoiceBatch, batch_id)
     if batch.export_file is None:

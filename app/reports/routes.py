@@ -20,7 +20,8 @@ from app.security import requires
 from app.services import tax_reports
 
 VIEWERS = (Role.FINANCE, Role.AUDITOR, Role.ADMIN, Role.BACKOFFICE_LEAD)
-MIMETYPES = {"csv": "text/csv; charset=utf-8",
+# Bare media types: Werkzeug adds "; charset=utf-8" to a text/* mimetype itself.
+MIMETYPES = {"csv": "text/csv",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 FORMATS = "<any(csv, xlsx):fmt>"
 

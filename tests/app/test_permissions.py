@@ -117,7 +117,7 @@ MATRIX = {
     "api_tokens.index": ("GET", "/admin/api-tokens/", {"admin"}, False),
     "api_tokens.revoke": ("POST", "/admin/api-tokens/{api_token}/revoke", {"admin"}, False),
 }
-PUBLIC = {"auth.login", "auth.language", "healthz", "static"}
+PUBLIC = {"auth.login", "auth.language", "healthz", "favicon", "static"}
 # The REST API (/api/v1) authenticates by bearer token and scope, never by session: its routes are checked by
 # test_api_routes_answer_401_without_a_token here and by tests/app/api/ (scopes, partner tokens, revocation).
 API_PUBLIC = {"api.openapi_json", "api.docs", "api.unknown_path"}
