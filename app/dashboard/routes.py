@@ -2,17 +2,23 @@
 
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.dashboard import bp
 from app.extensions import db
 from app.htmx import render
+from app.models import AuditEntry
 from app.models import Role
+from app.models import User
 from app.security import EVERYONE
 from app.security import requires
 from app.security import visible_partner_ids
 from app.services import dashboard
 from calc.inputs import months_before
+
+SYSTEM = "system"  # the actor app.services.audit records for changes made by no user
 
 
 def dashboard_context(user, today: date) -> dict:
@@ -31,9 +37,26 @@ def dashboard_context(user, today: date) -> dict:
         context["billed"] = dashboard.billed_by_month(db.session, today)
     if user.has_role(Role.AUDITOR, Role.ADMIN):
         context["recent_audit"] = dashboard.recent_audit(db.session)
+        context["authors"] = authors(context["recent_audit"])
     if user.has_role(Role.ADMIN):
         context["user_count"] = dashboard.user_count(db.session)
     return context
+
+
+def authors(entries: list[AuditEntry]) -> dict[int, str]:
+    """Name who made each change, by entry id: the user's full name, "system", or the recorded actor (a token)."""
+    ids = {e.user_id for e in entries if e.user_id is not None}
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    named = {}
+    for entry in entries:
+        user = users.get(entry.user_id)
+        if user is not None and user.username == entry.actor:
+            named[entry.id] = user.full_name
+        elif entry.user_id is None and entry.actor == SYSTEM:
+            named[entry.id] = _("system")
+        else:
+            named[entry.id] = entry.actor
+    return named
 
 
 @bp.route("/")
