@@ -1,5 +1,6 @@
 """Translated labels for the values of the domain's enumerations, used by every template."""
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from app.models import Role
@@ -33,6 +34,70 @@ STATUS_LABELS = {
 }
 
 
+# The fiscal profile's coded facts, with the words of the fiscal profile form.
+FISCAL_LABELS = {
+    "fiscal_category": {
+        "agent": _l("Agent"),
+        "finder": _l("Finder"),
+        "call_centre": _l("Outbound call centre"),
+        "installer": _l("Installer"),
+        "professional": _l("Professional"),
+    },
+    "legal_form": {"individual": _l("Individual"), "partnership": _l("Partnership"), "company": _l("Company")},
+    "vat_regime": {"ordinary": _l("Ordinary"), "flat_rate": _l("Flat rate (forfettario)")},
+    "enasarco": {"none": _l("Not enrolled"), "mono_firm": _l("Mono-firm"), "multi_firm": _l("Multi-firm")},
+}
+
+# What a service order (an installer's or technician's job) came to.
+ORDER_OUTCOME_LABELS = {
+    "open": _l("open job"),
+    "completed": _l("successful job"),
+    "failed": _l("failed job"),
+    "cancelled": _l("cancelled job"),
+}
+
+PROCESS_LABELS = {
+    "commission_cycle": _l("Commission cycle"),
+    "statement_review": _l("Statement review"),
+}
+
+INSTANCE_STATUS_LABELS = {
+    "running": _l("Running"),
+    "waiting": _l("Waiting"),
+    "completed": _l("Completed"),
+    "error": _l("Error"),
+}
+
+JOB_STATUS_LABELS = {
+    "queued": _l("Queued"),
+    "running": _l("Running"),
+    "done": _l("Done"),
+    "failed": _l("Failed"),
+}
+
+# The kinds of event in the process history (workflows.events.EVENT_TYPES).
+EVENT_LABELS = {
+    "instance_started": _l("Process started"),
+    "task_ready": _l("Task ready"),
+    "task_completed": _l("Task completed"),
+    "task_cancelled": _l("Task cancelled"),
+    "task_claimed": _l("Task claimed"),
+    "task_released": _l("Task released"),
+    "timer_fired": _l("Deadline reached"),
+    "message_sent": _l("Message sent"),
+    "message_received": _l("Message received"),
+    "message_dropped": _l("Message dropped"),
+    "service_started": _l("Background job started"),
+    "service_completed": _l("Background job completed"),
+    "job_failed": _l("Background job failed"),
+    "error": _l("Step failed"),
+    "retry": _l("Step retried"),
+    "instance_completed": _l("Process completed"),
+}
+
+# The actor the engine, a timer or a worker writes in the process history.
+SYSTEM_ACTOR = "system"
+
 BATCH_STATUS_LABELS = {
     "draft": _l("Waiting for approval"),
     "approved": _l("Approved"),
@@ -42,7 +107,12 @@ BATCH_STATUS_LABELS = {
 }
 
 
-def role_label(role: Role) -> str:
+def role_label(role: Role | str) -> str:
+    """Return the name of a role, given as a Role or as its value (a task's lane); other text as it is."""
+    try:
+        role = Role(role)
+    except ValueError:
+        return str(role)
     return str(ROLE_LABELS.get(role, role.value))
 
 
@@ -54,12 +124,55 @@ def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
 
 
+def status_labels(statuses) -> list[str]:
+    """Return the names of several contract statuses, in their order."""
+    return [status_label(status) for status in statuses]
+
+
 def batch_status_label(status: str) -> str:
     return str(BATCH_STATUS_LABELS.get(status, status))
 
 
+def fiscal_label(fact: str, value: str) -> str:
+    """Return the name of a fiscal profile's coded ``fact`` (fiscal_category, legal_form, vat_regime, enasarco)."""
+    return str(FISCAL_LABELS.get(fact, {}).get(value, value))
+
+
+def outcome_label(outcome: str) -> str:
+    """Return what a service order's outcome reads as."""
+    return str(ORDER_OUTCOME_LABELS.get(outcome, outcome))
+
+
+def process_label(process_id: str) -> str:
+    """Return the name of a BPMN process."""
+    return str(PROCESS_LABELS.get(process_id, process_id))
+
+
+def instance_status_label(status: str) -> str:
+    """Return the name of a process instance's status."""
+    return str(INSTANCE_STATUS_LABELS.get(status, status))
+
+
+def job_status_label(status: str) -> str:
+    """Return the name of a background job's status."""
+    return str(JOB_STATUS_LABELS.get(status, status))
+
+
+def event_label(event_type: str) -> str:
+    """Return the name of a kind of process history event."""
+    return str(EVENT_LABELS.get(event_type, event_type))
+
+
+def actor_label(actor: str) -> str:
+    """Return who did a history event: a user's name as written, the engine as "system" translated."""
+    return gettext("system") if actor == SYSTEM_ACTOR else actor
+
+
 TEMPLATE_GLOBALS = {"role_label": role_label, "kind_label": kind_label, "status_label": status_label,
-                    "batch_status_label": batch_status_label}
+                    "status_labels": status_labels, "batch_status_label": batch_status_label,
+                    "fiscal_label": fiscal_label, "outcome_label": outcome_label, "process_label": process_label,
+                    "instance_status_label": instance_status_label, "job_status_label": job_status_label,
+                    "event_label": event_label, "actor_label": actor_label}
 
 # The names of the user tasks in bpmn/*.bpmn, so the catalogue extraction finds them (templates show _(title)).
 TASK_TITLES = (

@@ -19,6 +19,8 @@ from app.extensions import db
 from app.htmx import render
 from app.inbox import bp
 from app.inbox.forms import HistorySearchForm
+from app.inbox.tasks import may_act
+from app.labels import event_label
 from app.models import ProcessDefinition
 from app.models import Role
 from app.models import User
@@ -44,7 +46,8 @@ def _instance_or_404(instance_id: int) -> workflows.ProcessInstanceInfo:
 
 
 def process_context(instance_id: int) -> dict:
-    """Return what a process page and its state fragment show."""
+    """Return what a process page and its state fragment show; ``actionable`` holds the open tasks the reader may
+    act on, the only ones its page links to (the others answer 403)."""
     info = _instance_or_404(instance_id)
     history = workflows.history(db.session, info.id)
     jobs = workflows.jobs_for_instance(db.session, info.id)
@@ -54,6 +57,7 @@ def process_context(instance_id: int) -> dict:
         active.add(info.error_task)
     completed = {e.bpmn_id for e in history if e.event_type in DONE_EVENTS and e.bpmn_id} - active
     return {"instance": info, "history": history, "jobs": jobs, "open_tasks": open_tasks,
+            "actionable": {t.id for t in open_tasks if may_act(t, current_user)},
             "markers": {"completed": sorted(completed), "active": sorted(active),
                         "error": [info.error_task] if info.error_task else []},
             "working": any(j.status in ("queued", "running") for j in jobs),
@@ -99,7 +103,7 @@ def _date(text: str | None) -> datetime | None:
 @requires(*AUDITORS)
 def history():
     form = HistorySearchForm(request.args)
-    form.event_type.choices = [("", _("All events"))] + [(name, name) for name in EVENT_TYPES]
+    form.event_type.choices = [("", _("All events"))] + [(name, event_label(name)) for name in EVENT_TYPES]
     form.validate()
     user_id = None
     if form.user.data:

@@ -53,6 +53,13 @@ def _visible_partner(partner_id: int) -> Partner:
     return partner
 
 
+def _visible_ids(partners_shown) -> set[int]:
+    """Return the ids among ``partners_shown`` whose page the current user may open today: a partner user's scope
+    ends at its own partner (the agencies above it are names, not links) and holds only today's downline."""
+    scope = visible_partner_ids(current_user)
+    return {p.id for p in partners_shown if scope is None or p.id in scope}
+
+
 @bp.route("/partners")
 @requires(*EVERYONE)
 def partner_list():
@@ -88,11 +95,11 @@ def children(partner_id: int):
 @requires(*EVERYONE)
 def partner_detail(partner_id: int):
     partner, as_of = _visible_partner(partner_id), _as_of()
+    upline, downline = network.upline(db.session, partner.id, as_of), network.children(db.session, partner.id, as_of)
     return render(
         "network/partner.html",
         partner=partner, as_of=as_of,
-        upline=network.upline(db.session, partner.id, as_of),
-        downline=network.children(db.session, partner.id, as_of),
+        upline=upline, downline=downline, linkable=_visible_ids([*upline, *downline]),
         profile=partners.fiscal_profile_on(db.session, partner.id, as_of),
         contracts=_page(contracts.search(None, partner_id=partner.id)),
         can_edit=current_user.has_role(*EDITORS),

@@ -35,7 +35,7 @@ def test_partner_detail_shows_profile_upline_and_contracts(client, auth, network
     auth.login("finance")
     body = client.get(f"/partners/{network.partners['A1A']}?as_of=2026-03-01").get_data(as_text=True)
     assert "Agenzia Alfa Srl" in body and "Mario Rossi" in body
-    assert "multi_firm" in body
+    assert "<dt>ENASARCO</dt><dd>Plurimandatario</dd>" in body
     assert "C-A1A" in body
 
 
