@@ -111,24 +111,26 @@ def progress(month: str):
     return response
 
 
-def period_context(month: date, form: ResultSearchForm) -> dict:
-    """Return what a period's page and its partner-totals fragment show."""
+def period_context(month: date, form: ResultSearchForm, components: bool = True) -> dict:
+    """Return what a period's page shows; without ``components``, only what its partner-totals fragment shows
+    (the totals per component are a scan of the whole run)."""
     period = results.period_of(db.session, month)
     run = results.run_of(db.session, period, form.v.data)
     context = {"month": month, "label": f"{month:%Y-%m}", "period": period, "run": run, "form": form,
                "versions": results.runs_of(db.session, period), "progress": progress_context(month),
                "can_run": current_user.has_role(*RUNNERS), "page": None, "components": []}
     if results.succeeded(run):
-        query = results.partner_totals(run.id, form.q.data)
-        context["page"] = results.paginate(db.session, query, form.page.data or 1, current_app.config["PAGE_SIZE"])
-        context["components"] = results.component_totals(db.session, run.id)
+        context["page"] = results.partner_totals(db.session, run.id, form.q.data, form.page.data or 1,
+                                                 current_app.config["PAGE_SIZE"])
+        if components:
+            context["components"] = results.component_totals(db.session, run.id)
     return context
 
 
 @bp.route("/<month>")
 @requires(*READERS)
 def period(month: str):
-    context = period_context(_month(month), _search_form())
+    context = period_context(_month(month), _search_form(), components=not wants_fragment())
     return render("runs/period.html", "runs/_partner_totals.html", **context)
 
 
