@@ -78,7 +78,8 @@ def tree():
     else:
         roots = [_visible_partner(current_user.partner_id)]
     counts = network.child_counts(db.session, [p.id for p in roots], as_of)
-    return render("network/tree.html", "network/_tree_nodes.html", nodes=roots, counts=counts, as_of=as_of)
+    return render("network/tree.html", "network/_tree_nodes.html", nodes=roots, counts=counts, as_of=as_of,
+                  linkable=_visible_ids(roots))
 
 
 @bp.route("/partners/<int:partner_id>/children")
@@ -88,7 +89,7 @@ def children(partner_id: int):
     _visible_partner(partner_id)
     nodes = network.children(db.session, partner_id, as_of)
     counts = network.child_counts(db.session, [p.id for p in nodes], as_of)
-    return render("network/_tree_nodes.html", nodes=nodes, counts=counts, as_of=as_of)
+    return render("network/_tree_nodes.html", nodes=nodes, counts=counts, as_of=as_of, linkable=_visible_ids(nodes))
 
 
 @bp.route("/partners/<int:partner_id>")

@@ -62,6 +62,20 @@ def test_an_agency_reads_a_past_direct_partner_no_longer_its_own_as_a_name(clien
         f'<li><a href="/partners/{p["A1"]}?as_of=2026-03-01">Mario Rossi</a> <small class="muted">Agente</small></li>')
 
 
+def test_the_network_tree_names_a_past_child_no_longer_its_own_and_does_not_expand_it(client, auth, network):
+    p = network.partners
+    auth.login("agenzia")
+    nodes = client.get(f"/partners/{p['AGA']}/children?as_of=2026-03-01",
+                       headers={"HX-Request": "true"}).get_data(as_text=True)
+    past = nodes[nodes.index(f'id="node-{p["A2"]}"'):]
+    past = past[:past.index("</li>")]
+    assert 'data-testid="not-linked">Giulia Verdi' in past
+    assert "href=" not in past and "hx-get" not in past
+    own = nodes[nodes.index(f'id="node-{p["A1"]}"'):]
+    assert f'hx-get="/partners/{p["A1"]}/children?as_of=2026-03-01"' in own[:own.index("</li>")]
+    assert client.get(f"/partners/{p['A1']}/children?as_of=2026-03-01").status_code == 200
+
+
 def _facts(page: str) -> dict[str, str]:
     profile = page[page.index("Profilo fiscale al"):]
     return dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", profile[:profile.index("</dl>")]))
