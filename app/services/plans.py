@@ -164,14 +164,6 @@ def published_versions(session: Session, first: date, end: date) -> list[PlanVer
     ).order_by(PlanVersion.plan_id, PlanVersion.version)))
 
 
-def group_members(session: Session) -> dict[int, list[str]]:
-    """Return each partner's explicit groups."""
-    members: dict[int, list[str]] = {}
-    for group, partner_id in session.execute(select(PartnerGroupMember.partner_group, PartnerGroupMember.partner_id)):
-        members.setdefault(partner_id, []).append(group)
-    return members
-
-
 # --- Editing plans from the pages: drafts, publishing, assignments, diffs -------------------------------------
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$")

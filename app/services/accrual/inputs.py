@@ -17,11 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import CommissionLine
-from app.models import CommissionPeriod
 from app.models import Contract
 from app.services.accrual.shared import Shared
 from app.services.calculation import inputs as run_inputs
 from app.services.calculation.lines import contracts_waiting
+from app.services.calculation.lines import current_before
 from app.services.calculation.lines import line_columns
 from calc.inputs import RunInputs
 from calc.inputs import empty
@@ -41,8 +41,7 @@ def sellers_of(session: Session, contract_refs) -> set[int]:
 
 def prior_lines(session: Session, period: date, partner_ids: Collection[int]) -> pl.DataFrame:
     """Return the lines of the current runs of the periods before ``period`` earned by ``partner_ids``."""
-    current = select(CommissionPeriod.current_run_id).where(
-        CommissionPeriod.month < period, CommissionPeriod.current_run_id.is_not(None))
+    current = current_before(period)
     query = select(*line_columns(CommissionLine)).where(
         CommissionLine.run_id.in_(current), CommissionLine.partner_id.in_(partner_ids))
     return run_inputs.frame_of(session.execute(query).all(), LINE_SCHEMA)

@@ -54,11 +54,6 @@ def _balance_columns() -> list:
             cast(func.round(AccrualLine.amount * 100), BigInteger), AccrualLine.status]
 
 
-def empty_change_frame() -> pl.DataFrame:
-    """Return a frame of no changed lines."""
-    return pl.DataFrame(schema=BALANCE_SCHEMA)
-
-
 @dataclass(frozen=True)
 class Change:
     """The lines an update took away and the ones it added (at least the columns a balance reads)."""

@@ -134,8 +134,7 @@ def _to_settle(session: Session, period: date, run, settling: list[PlanDocument]
     if not rest:
         return found
     # Others settle when they have settle lines already, or earlier floor or advance lines carried forward.
-    current = select(CommissionPeriod.current_run_id).where(
-        CommissionPeriod.month < period, CommissionPeriod.current_run_id.is_not(None))
+    current = stored_lines.current_before(period)
     settled = select(AccrualLine.unit_partner_id).where(
         AccrualLine.period == period, AccrualLine.unit_stage == engine.SETTLE, AccrualLine.unit_partner_id.in_(rest))
     carried = select(CommissionLine.partner_id).where(

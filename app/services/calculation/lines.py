@@ -85,19 +85,20 @@ def of_run(session: Session, run_id: int) -> pl.DataFrame:
     return read_frame(session, _line_query().where(CommissionLine.run_id == run_id), LINE_SCHEMA)
 
 
-def _current_before(period: date):
+def current_before(period: date):
+    """Return the subquery of the current runs' ids of the periods before ``period``."""
     return select(CommissionPeriod.current_run_id).where(
         CommissionPeriod.month < period, CommissionPeriod.current_run_id.is_not(None))
 
 
 def current_runs_before(session: Session, period: date) -> list[int]:
     """Return the ids of the current runs of the periods before ``period``."""
-    return list(session.scalars(_current_before(period)))
+    return list(session.scalars(current_before(period)))
 
 
 def before(session: Session, period: date) -> pl.DataFrame:
     """Return the lines of the current runs of every period before ``period`` (clawbacks, holds, advances)."""
-    return read_frame(session, _line_query().where(CommissionLine.run_id.in_(_current_before(period))), LINE_SCHEMA)
+    return read_frame(session, _line_query().where(CommissionLine.run_id.in_(current_before(period))), LINE_SCHEMA)
 
 
 def contracts_waiting(prior: pl.DataFrame) -> list[str]:

@@ -56,7 +56,7 @@ def booked_corrections(session: Session, corrected: date, month: date) -> pl.Dat
     """Return delta lines already booked against ``corrected`` in the current runs of other periods."""
     runs = select(CommissionPeriod.current_run_id).where(
         CommissionPeriod.month != month, CommissionPeriod.current_run_id.is_not(None))
-    query = stored_lines._line_query().where(
+    query = select(*stored_lines.line_columns(CommissionLine)).where(
         CommissionLine.run_id.in_(runs), CommissionLine.line_kind == "delta",
         CommissionLine.original_line_key.like(f"%|{corrected.isoformat()}"))
     return stored_lines.read_frame(session, query, stored_lines.LINE_SCHEMA)
