@@ -34,7 +34,7 @@ STATUS_LABELS = {
 }
 
 
-# The fiscal profile's coded facts, with the words of the fiscal profile form.
+# The fiscal profile's coded facts and their names (the fiscal profile form offers these choices).
 FISCAL_LABELS = {
     "fiscal_category": {
         "agent": _l("Agent"),
@@ -116,12 +116,23 @@ def role_label(role: Role | str) -> str:
     return str(ROLE_LABELS.get(role, role.value))
 
 
-def kind_label(kind: str) -> str:
-    return str(KIND_LABELS.get(kind, kind))
+def _lookup(table: dict, what: str):
+    """Return the function naming a coded value from ``table`` (an unknown code reads as itself)."""
+    def label(value: str) -> str:
+        return str(table.get(value, value))
+
+    label.__doc__ = f"Return the name of {what}."
+    return label
 
 
-def status_label(status: str) -> str:
-    return str(STATUS_LABELS.get(status, status))
+kind_label = _lookup(KIND_LABELS, "a partner kind")
+status_label = _lookup(STATUS_LABELS, "a contract status")
+batch_status_label = _lookup(BATCH_STATUS_LABELS, "an invoice batch's status")
+outcome_label = _lookup(ORDER_OUTCOME_LABELS, "a service order's outcome")
+process_label = _lookup(PROCESS_LABELS, "a BPMN process")
+instance_status_label = _lookup(INSTANCE_STATUS_LABELS, "a process instance's status")
+job_status_label = _lookup(JOB_STATUS_LABELS, "a background job's status")
+event_label = _lookup(EVENT_LABELS, "a kind of process history event")
 
 
 def status_labels(statuses) -> list[str]:
@@ -129,38 +140,9 @@ def status_labels(statuses) -> list[str]:
     return [status_label(status) for status in statuses]
 
 
-def batch_status_label(status: str) -> str:
-    return str(BATCH_STATUS_LABELS.get(status, status))
-
-
 def fiscal_label(fact: str, value: str) -> str:
     """Return the name of a fiscal profile's coded ``fact`` (fiscal_category, legal_form, vat_regime, enasarco)."""
     return str(FISCAL_LABELS.get(fact, {}).get(value, value))
-
-
-def outcome_label(outcome: str) -> str:
-    """Return what a service order's outcome reads as."""
-    return str(ORDER_OUTCOME_LABELS.get(outcome, outcome))
-
-
-def process_label(process_id: str) -> str:
-    """Return the name of a BPMN process."""
-    return str(PROCESS_LABELS.get(process_id, process_id))
-
-
-def instance_status_label(status: str) -> str:
-    """Return the name of a process instance's status."""
-    return str(INSTANCE_STATUS_LABELS.get(status, status))
-
-
-def job_status_label(status: str) -> str:
-    """Return the name of a background job's status."""
-    return str(JOB_STATUS_LABELS.get(status, status))
-
-
-def event_label(event_type: str) -> str:
-    """Return the name of a kind of process history event."""
-    return str(EVENT_LABELS.get(event_type, event_type))
 
 
 def actor_label(actor: str) -> str:

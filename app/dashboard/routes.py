@@ -2,23 +2,20 @@
 
 from datetime import date
 
-from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.dashboard import bp
 from app.extensions import db
 from app.htmx import render
+from app.labels import actor_label
 from app.models import AuditEntry
 from app.models import Role
-from app.models import User
 from app.security import EVERYONE
 from app.security import requires
 from app.security import visible_partner_ids
 from app.services import dashboard
+from app.trail import context as trail_context
 from calc.inputs import months_before
-
-SYSTEM = "system"  # the actor app.services.audit records for changes made by no user
 
 
 def dashboard_context(user, today: date) -> dict:
@@ -45,17 +42,12 @@ def dashboard_context(user, today: date) -> dict:
 
 def authors(entries: list[AuditEntry]) -> dict[int, str]:
     """Name who made each change, by entry id: the user's full name, "system", or the recorded actor (a token)."""
-    ids = {e.user_id for e in entries if e.user_id is not None}
-    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    users = trail_context.users(db.session, *(entry.user_id for entry in entries))
     named = {}
     for entry in entries:
         user = users.get(entry.user_id)
-        if user is not None and user.username == entry.actor:
-            named[entry.id] = user.full_name
-        elif entry.user_id is None and entry.actor == SYSTEM:
-            named[entry.id] = _("system")
-        else:
-            named[entry.id] = entry.actor
+        named[entry.id] = user.full_name if user is not None and user.username == entry.actor \
+            else actor_label(entry.actor)
     return named
 
 

@@ -19,6 +19,7 @@ from wtforms.validators import Optional
 from wtforms.validators import Regexp
 from wtforms.validators import ValidationError
 
+from app.labels import FISCAL_LABELS
 from app.models import PartnerKind
 
 
@@ -71,15 +72,10 @@ class FiscalProfileForm(FlaskForm):
     """A partner's fiscal profile from a date."""
 
     valid_from = DateField(_l("Valid from"), validators=[DataRequired()], default=date.today)
-    fiscal_category = SelectField(_l("Fiscal category"), choices=[
-        ("agent", _l("Agent")), ("finder", _l("Finder")), ("call_centre", _l("Outbound call centre")),
-        ("installer", _l("Installer")), ("professional", _l("Professional"))])
-    legal_form = SelectField(_l("Legal form"), choices=[
-        ("individual", _l("Individual")), ("partnership", _l("Partnership")), ("company", _l("Company"))])
-    vat_regime = SelectField(_l("VAT regime"), choices=[
-        ("ordinary", _l("Ordinary")), ("flat_rate", _l("Flat rate (forfettario)"))])
-    enasarco = SelectField("ENASARCO", choices=[
-        ("none", _l("Not enrolled")), ("mono_firm", _l("Mono-firm")), ("multi_firm", _l("Multi-firm"))])
+    fiscal_category = SelectField(_l("Fiscal category"), choices=list(FISCAL_LABELS["fiscal_category"].items()))
+    legal_form = SelectField(_l("Legal form"), choices=list(FISCAL_LABELS["legal_form"].items()))
+    vat_regime = SelectField(_l("VAT regime"), choices=list(FISCAL_LABELS["vat_regime"].items()))
+    enasarco = SelectField("ENASARCO", choices=list(FISCAL_LABELS["enasarco"].items()))
     reduced_withholding_base = BooleanField(_l("Reduced withholding base declared (20%)"))
     enasarco_rate_override = DecimalField(_l("ENASARCO agent rate override (e.g. 0.0425)"), places=6,
                                           validators=[Optional(), NumberRange(min=0, max=1)])
