@@ -5,6 +5,11 @@ from flask import session
 from flask_login import current_user
 
 
+def offered(locale: str | None) -> str:
+    """Return ``locale`` when the app offers it, else the app's default language."""
+    return locale if locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
 def select_locale() -> str:
     """Return the locale for this request."""
     languages = current_app.config["LANGUAGES"]

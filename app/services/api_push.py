@@ -129,8 +129,7 @@ def push(session: Session, actor, source: str, items: list[dict], *, label: str,
     examination = examine(session, source, items)
     if examination.log.has_errors:
         raise PushRejected(problems_of(examination.log, ERROR))
-    batch = recording.open_batch(session, source, label[:255], sha256, user_id, IMPORTING,
-                                 row_count=len(items))
+    batch = recording.open_batch(session, source, label[:255], sha256, user_id, IMPORTING)
     recording.write(session, actor, batch, examination)
     counts, warnings = examination.plan.counts, problems_of(examination.log, WARNING)
     audit.record(session, actor, "api.pushed", "import_batch", batch.id, after={

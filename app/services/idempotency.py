@@ -65,10 +65,9 @@ def remember(session: Session, token_id: int, key: str, method: str, path: str, 
              body: str) -> None:
     """Keep the response of a successful request in the caller's transaction."""
     now = clock.now()
-    old = _row(session, token_id, key)
-    if old is not None and _expired(old, now):
-        # deleted at once, not at the flush (which inserts before it deletes): the new row takes the same key
-        session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == old.id))
+    # an expired key is deleted at once, not at the flush (which inserts before it deletes): the new row takes it
+    session.execute(delete(IdempotencyKey).where(IdempotencyKey.token_id == token_id, IdempotencyKey.key == key,
+                                                 IdempotencyKey.created_at < now - retention()))
     session.add(IdempotencyKey(token_id=token_id, key=key, method=method.upper(), path=path[:255],
                                request_hash=request_hash, response_status=status, response_body=body,
                                created_at=now))

@@ -36,6 +36,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from app.i18n import offered
 from app.models import Notification
 from app.models import Role
 from app.models import User
@@ -102,9 +103,7 @@ def language_of(user: User) -> str:
     """Return the language ``user`` reads: their saved locale when the app offers it, else the app's default."""
     if not has_app_context():
         return user.locale or ""
-    if user.locale in current_app.config.get("LANGUAGES", ()):
-        return user.locale
-    return current_app.config.get("BABEL_DEFAULT_LOCALE", "it")
+    return offered(user.locale)
 
 
 def amount(value: Decimal) -> LazyString:
@@ -165,11 +164,13 @@ def _send_queued(session: Session) -> None:
 
 
 def _deliver(messages: list[tuple[str, str, str]]) -> None:
-    for address, subject, body in messages:
-        try:
-            mail.send(address, subject, body)
-        except mail.MailError:
-            logger.exception("notification %s: e-mail to %s not sent", subject, address)
+    # one connection for all of them (a refused recipient does not stop the others)
+    with mail.Sender() as sender:
+        for address, subject, body in messages:
+            try:
+                sender.send(address, subject, body)
+            except mail.MailError:
+                logger.exception("notification %s: e-mail to %s not sent", subject, address)
 
 
 def _deliver_in_app(app, messages: list[tuple[str, str, str]]) -> None:

@@ -14,7 +14,6 @@ from dataclasses import field
 from babel.dates import format_date
 from email_validator import EmailNotValidError
 from email_validator import validate_email
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import case
@@ -22,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm import joinedload
 
+from app.i18n import offered
 from app.models import Invoice
 from app.models import InvoiceBatch
 from app.models import Statement
@@ -69,10 +69,6 @@ def _locales(session: Session, partner_ids: set[int]) -> dict[int, str]:
     return chosen
 
 
-def _language(chosen: str | None) -> str:
-    return chosen if chosen in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
 def _issued(session: Session, batch: InvoiceBatch) -> list[tuple[Invoice, bytes | None]]:
     """Return the batch's issued invoices in order, with partner, statement and period, each with its PDF when it
     is still to be e-mailed, in one query (the column is deferred: the PDFs of invoices sent before stay unread)."""
@@ -116,7 +112,7 @@ def send_invoices(session: Session, batch: InvoiceBatch, user=None) -> DeliveryR
     with mail.Sender() as sender:
         for invoice, pdf in unsent:
             try:
-                address = _send(sender, invoice, pdf, _language(locales.get(invoice.partner_id)))
+                address = _send(sender, invoice, pdf, offered(locales.get(invoice.partner_id)))
             except (ValueError, mail.MailError) as exc:
                 invoice.email_error = str(exc)
                 report.failed.append((invoice, str(exc)))

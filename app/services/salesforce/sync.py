@@ -195,7 +195,7 @@ def _write(session: Session, sync: SalesforceSync, user, pulled: list[pull.Pulle
         counts[item.mapping.target]["pulled"] = item.count
         counts[item.mapping.target]["deleted"] = len(item.deleted)
     batch.rows_new, batch.rows_changed, batch.rows_unchanged = totals.new, totals.changed, totals.unchanged
-    batch.warning_count, batch.status, batch.progress = len(problems), "imported", 100
+    batch.warning_count, batch.status, batch.progress = len(problems), recording.IMPORTED, 100
     batch.finished_at = datetime.now(UTC)
     sync.import_batch_id, sync.counts, sync.errors = batch.id, counts, problems[:ERROR_LIMIT] or None
     sync.records_pulled = sum(p.count for p in pulled)
