@@ -138,9 +138,9 @@ def _users(session: Session, *names: str) -> list[User]:
     return [found[name] for name in names]
 
 
-def _statements(session: Session, period: str) -> list[Statement]:
+def _statement_count(session: Session, period: str) -> int:
     month = period_from_text(period)
-    return list(session.scalars(select(Statement).where(Statement.period.has(month=month))))
+    return session.scalar(select(func.count()).select_from(Statement).where(Statement.period.has(month=month)))
 
 
 def finish_cycle(session: Session, month: date) -> CycleReport:
@@ -159,7 +159,7 @@ def finish_cycle(session: Session, month: date) -> CycleReport:
                             .order_by(InvoiceBatch.id.desc())).first()
     invoices = session.scalar(select(func.count()).select_from(Invoice)
                               .where(Invoice.batch_id == batch.id, Invoice.pdf.is_not(None)))
-    return CycleReport(run.period, "exported", statements=len(_statements(session, run.period)),
+    return CycleReport(run.period, "exported", statements=_statement_count(session, run.period),
                        batch_id=batch.id, invoices=invoices, export_sha256=batch.export_sha256,
                        seconds=perf_counter() - started)
 
@@ -173,7 +173,7 @@ def cycle_to_reviews(session: Session, month: date) -> CycleReport:
     run.complete(backoffice, "validate_calculation", {"validation": "approve"})
     dispute_id = raise_demo_dispute(session, agente, run.period)
     reviews = workflows.list_instances(session, process_id=cycle.REVIEW, period=run.period, limit=1_000_000)
-    return CycleReport(run.period, "waiting for reviews", statements=len(_statements(session, run.period)),
+    return CycleReport(run.period, "waiting for reviews", statements=_statement_count(session, run.period),
                        open_reviews=sum(r.status != "completed" for r in reviews), dispute_id=dispute_id,
                        seconds=perf_counter() - started)
 

@@ -18,10 +18,9 @@ from app.services import cycle
 from app.services import cycle_quality
 from app.services.calculation import results
 from app.services.calculation.explain import explain
+from app.services.disputes import operations
 from app.services.disputes import resolving
 from app.services.disputes import revision
-from app.services.statements import publishing
-from calc.inputs import period_from_text
 
 IMPORT_SOURCES = ("contracts", "billing_lines", "service_orders")
 
@@ -62,9 +61,7 @@ def calculation(session, task, data: dict) -> dict:
 
 def statement(session, task, data: dict) -> dict:
     """Return the statement under review (by id in the process data, else by period and partner)."""
-    row = session.get(Statement, data["statement_id"]) if data.get("statement_id") else None
-    if row is None and data.get("partner_id"):
-        row = _published(session, data.get("period"), data["partner_id"])
+    row = operations.statement_of(session, data)
     partner_id = data.get("partner_id") or task.partner_id
     return {"statement": row, "partner": session.get(Partner, partner_id) if partner_id else None,
             "decision": data.get("decision"), "reason": data.get("reason"), "outcome": data.get("outcome"),
@@ -74,11 +71,7 @@ def statement(session, task, data: dict) -> dict:
 def statement_of_task(session, task) -> Statement | None:
     """Return the statement a review task is about: its period and the partner of its process instance."""
     partner_id = task.partner_id or workflows.get_instance(session, task.instance_id).partner_id
-    return _published(session, task.period, partner_id) if partner_id else None
-
-
-def _published(session, period: str | None, partner_id: int) -> Statement | None:
-    return publishing.published(session, period_from_text(period), partner_id) if period else None
+    return operations.statement_of(session, {"period": task.period, "partner_id": partner_id}) if partner_id else None
 
 
 def review(session, task, data: dict) -> dict:

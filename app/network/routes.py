@@ -46,17 +46,18 @@ def _as_of() -> date:
 def _page(query):
     return db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False, max_per_page=200)
 
-
-def _visible_partner(partner_id: int) -> Partner:
+def _visible_partner(partner_id: int, scope: set[int] | None) -> Partner:
+    """Return the partner, or abort with 404, or 403 outside the current user's ``scope`` (None: every partner)."""
     partner = db.session.get(Partner, partner_id) or abort(404)
-    ensure_partner_visible(current_user, partner.id)
+    if scope is not None and partner.id not in scope:
+        abort(403)
     return partner
 
 
-def _visible_ids(partners_shown) -> set[int]:
-    """Return the ids among ``partners_shown`` whose page the current user may open today: a partner user's scope
-    ends at its own partner (the agencies above it are names, not links) and holds only today's downline."""
-    scope = visible_partner_ids(current_user)
+def _visible_ids(partners_shown, scope: set[int] | None) -> set[int]:
+    """Return the ids among ``partners_shown`` whose page the current user (of ``scope``) may open today: a partner
+    user's scope ends at its own partner (the agencies above it are names, not links) and holds only today's
+    downline."""
     return {p.id for p in partners_shown if scope is None or p.id in scope}
 
 
@@ -72,35 +73,36 @@ def partner_list():
 @bp.route("/network")
 @requires(*EVERYONE)
 def tree():
-    as_of = _as_of()
-    if visible_partner_ids(current_user) is None:
+    as_of, scope = _as_of(), visible_partner_ids(current_user)
+    if scope is None:
         roots = network.children(db.session, None, as_of)
     else:
-        roots = [_visible_partner(current_user.partner_id)]
+        roots = [_visible_partner(current_user.partner_id, scope)]
     counts = network.child_counts(db.session, [p.id for p in roots], as_of)
     return render("network/tree.html", "network/_tree_nodes.html", nodes=roots, counts=counts, as_of=as_of,
-                  linkable=_visible_ids(roots))
+                  linkable=_visible_ids(roots, scope))
 
 
 @bp.route("/partners/<int:partner_id>/children")
 @requires(*EVERYONE)
 def children(partner_id: int):
-    as_of = _as_of()
-    _visible_partner(partner_id)
+    as_of, scope = _as_of(), visible_partner_ids(current_user)
+    _visible_partner(partner_id, scope)
     nodes = network.children(db.session, partner_id, as_of)
     counts = network.child_counts(db.session, [p.id for p in nodes], as_of)
-    return render("network/_tree_nodes.html", nodes=nodes, counts=counts, as_of=as_of, linkable=_visible_ids(nodes))
+    return render("network/_tree_nodes.html", nodes=nodes, counts=counts, as_of=as_of, linkable=_visible_ids(nodes, scope))
 
 
 @bp.route("/partners/<int:partner_id>")
 @requires(*EVERYONE)
 def partner_detail(partner_id: int):
-    partner, as_of = _visible_partner(partner_id), _as_of()
+    scope = visible_partner_ids(current_user)
+    partner, as_of = _visible_partner(partner_id, scope), _as_of()
     upline, downline = network.upline(db.session, partner.id, as_of), network.children(db.session, partner.id, as_of)
     return render(
         "network/partner.html",
         partner=partner, as_of=as_of,
-        upline=upline, downline=downline, linkable=_visible_ids([*upline, *downline]),
+        upline=upline, downline=downline, linkable=_visible_ids([*upline, *downline], scope),
         profile=partners.fiscal_profile_on(db.session, partner.id, as_of),
         contracts=_page(contracts.search(None, partner_id=partner.id)),
         can_edit=current_user.has_role(*EDITORS),
@@ -111,7 +113,7 @@ def partner_detail(partner_id: int):
 @bp.route("/partners/<int:partner_id>/edit", methods=["GET", "POST"])
 @requires(*EDITORS)
 def partner_edit(partner_id: int):
-    partner = _visible_partner(partner_id)
+    partner = _visible_partner(partner_id, visible_partner_ids(current_user))
     form = PartnerDetailsForm(obj=partner)
     if form.validate_on_submit():
         if partners.update_details(db.session, current_user, partner, form.data):
@@ -126,7 +128,7 @@ def partner_edit(partner_id: int):
 @bp.route("/partners/<int:partner_id>/move", methods=["POST"])
 @requires(Role.ADMIN, Role.BACKOFFICE)
 def partner_move(partner_id: int):
-    partner = _visible_partner(partner_id)
+    partner = _visible_partner(partner_id, visible_partner_ids(current_user))
     form = MovePartnerForm()
     if form.validate_on_submit():
         parent = partners.by_code(db.session, form.new_parent_code.data) if form.new_parent_code.data else None
@@ -172,7 +174,7 @@ def contract_detail(contract_id: int):
 @bp.route("/partners/<int:partner_id>/fiscal-profiles", methods=["GET", "POST"])
 @requires(*EDITORS)
 def fiscal_profiles(partner_id: int):
-    partner = _visible_partner(partner_id)
+    partner = _visible_partner(partner_id, visible_partner_ids(current_user))
     form = FiscalProfileForm()
     if form.validate_on_submit():
         try:
