@@ -9,6 +9,8 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import text
 
+from app.audit.labels import action_label
+from app.audit.labels import entity_label
 from app.auth.forms import LanguageForm
 from app.extensions import db
 from app.labels import TEMPLATE_GLOBALS
@@ -31,7 +33,7 @@ def register(app: Flask) -> None:
         # Pages link the SVG icon; browsers and tools that ask for the conventional path are sent to it.
         return redirect(url_for("static", filename="favicon.svg"), code=301)
 
-    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS, action_label=action_label, entity_label=entity_label)
     app.jinja_env.globals["format_decimal"] = format_decimal
     app.jinja_env.globals["get_locale"] = get_locale
 

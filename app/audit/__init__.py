@@ -1,11 +1,7 @@
-"""The audit log for auditors and admins, and the labels every page shows for its action codes."""
+"""The audit log for auditors and admins (its action and entity labels are template globals: ``app.views``)."""
 
 from flask import Blueprint
 
-from app.audit import labels
-
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-bp.add_app_template_global(labels.action_label)
-bp.add_app_template_global(labels.entity_label)
 
 from app.audit import routes  # noqa: E402,F401

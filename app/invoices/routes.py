@@ -8,7 +8,6 @@ from flask import flash
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.extensions import db
@@ -28,8 +27,6 @@ from calc.inputs import period_from_text
 
 READERS = (Role.ADMIN, Role.FINANCE, Role.BACKOFFICE, Role.BACKOFFICE_LEAD, Role.AUDITOR, Role.PARTNER)
 SENDERS = (Role.ADMIN, Role.FINANCE)
-BATCH_STATUS_LABELS = {"draft": _l("Draft"), "approved": _l("Approved"), "rejected": _l("Rejected"),
-                       "issued": _l("Issued"), "exported": _l("Exported")}
 
 
 def _list_context() -> dict:
@@ -42,8 +39,7 @@ def _list_context() -> dict:
     page = db.paginate(listing.invoices(**criteria), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     batch = db.session.get(InvoiceBatch, filters.batch.data) if filters.batch.data else None
     return {"filters": filters, "page": page, "totals": listing.totals(db.session, **criteria), "batch": batch,
-            "staff": scope is None, "can_send": current_user.has_role(*SENDERS),
-            "status_labels": BATCH_STATUS_LABELS}
+            "staff": scope is None, "can_send": current_user.has_role(*SENDERS)}
 
 
 @bp.route("/")

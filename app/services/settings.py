@@ -4,6 +4,7 @@ Defaults are declared here once, so a fresh installation behaves sensibly and ev
 listed in one place.
 """
 
+import re
 from datetime import date
 
 from sqlalchemy import select
@@ -34,10 +35,14 @@ DEFAULTS: dict[str, object] = {
     "principal_email": "",
     "principal_iban": "",
 }
+# The shape a setting's value must have where its type is not enough: (pattern, what it says to the user).
+FORMATS: dict[str, tuple[str, str]] = {
+    "company_code": (r"^[A-Z0-9]{4}\Z", "4 letters or digits, upper case, e.g. IT01"),
+}
 
 
 class SettingError(ValueError):
-    """An unknown setting or a value of the wrong type."""
+    """An unknown setting, or a value of the wrong type or shape."""
 
 
 def value_on(session: Session, key: str, on: date):
@@ -61,6 +66,8 @@ def set_value(session: Session, user, key: str, valid_from: date, value) -> Comp
         raise SettingError(f"unknown setting {key!r}")
     if type(value) is not type(DEFAULTS[key]):
         raise SettingError(f"{key}: expected {type(DEFAULTS[key]).__name__}, got {value!r}")
+    if key in FORMATS and not re.match(FORMATS[key][0], value):
+        raise SettingError(f"{key}: {value!r} is not {FORMATS[key][1]}")
     before = value_on(session, key, valid_from)
     row = session.scalar(select(CompanySetting).where(CompanySetting.key == key,
                                                       CompanySetting.valid_from == valid_from))

@@ -82,49 +82,57 @@ def published_through() -> date | None:
     return None if month is None else next_month(month) - timedelta(days=1)
 
 
+def day_after(last: date | None) -> date:
+    """Return the first day a new value may start: today, or the day after ``last`` when that is later."""
+    return date.today() if last is None else max(date.today(), last + timedelta(days=1))
+
+
+def first_open_day() -> date:
+    """Return the first day a new value may start: today, or the day after the last published period."""
+    return day_after(published_through())
+
+
 class SettingForm(FlaskForm):
-    """A new value of one setting from a date (the value field is typed by ``setting_form``)."""
+    """A new value of one setting from a date (the value field is typed by ``setting_form``).
+
+    A value cannot start on or before the last day whose documents used the values then in force:
+    ``closed_through`` tells that day, ``CLOSED_MESSAGE`` what to say (published statements, by default).
+    """
 
     valid_from = DateField(_l("Valid from"), validators=[DataRequired()])
+    CLOSED_MESSAGE = _l("Statements up to %(day)s are published with the values in force then: choose a later date.")
+
+    @staticmethod
+    def closed_through() -> date | None:
+        """Return the last day closed to new values (None: every day is open)."""
+        return published_through()
 
     def validate_valid_from(self, field):
-        last = published_through()
+        last = self.closed_through()
         if field.data and last is not None and field.data <= last:
-            raise ValidationError(_l(
-                "Statements up to %(day)s are published with the values in force then: choose a later date.",
-                day=last.isoformat()))
+            raise ValidationError(self.CLOSED_MESSAGE % {"day": last.isoformat()})
 
     def setting_value(self):
         """Return the value typed as the setting's default is."""
         data = self.value.data
         return data == "yes" if data in ("yes", "no") else data
 
-    @staticmethod
-    def first_day() -> date:
+    @classmethod
+    def first_day(cls) -> date:
         """Return the first day a new value may start (the date the form proposes)."""
-        return first_open_day()
-
-
-def first_open_day() -> date:
-    """Return the first day a new value may start: today, or the day after the last published period."""
-    last = published_through()
-    return date.today() if last is None else max(date.today(), last + timedelta(days=1))
+        return day_after(cls.closed_through())
 
 
 class CompanyCodeForm(SettingForm):
     """A new SAP company code from a date: it enters no statement, only the exports posted from that date on."""
 
-    def validate_valid_from(self, field):
-        last = company_code.last_posting_date(db.session)
-        if field.data and last is not None and field.data <= last:
-            raise ValidationError(_l(
-                "Batches exported up to %(day)s keep the company code they were exported with: choose a later date.",
-                day=last.isoformat()))
+    CLOSED_MESSAGE = _l("Batches exported up to %(day)s keep the company code they were exported with: choose a "
+                        "later date.")
 
     @staticmethod
-    def first_day() -> date:
-        last = company_code.last_posting_date(db.session)
-        return date.today() if last is None else max(date.today(), last + timedelta(days=1))
+    def closed_through() -> date | None:
+        """Return the posting date of the latest export."""
+        return company_code.last_posting_date(db.session)
 
 
 SETTING_FORMS = {company_code.KEY: CompanyCodeForm}

@@ -18,7 +18,7 @@ from app.services.invoicing.issuing import company_day
 from workflows import clock
 
 KEY = "company_code"
-PATTERN = r"^[A-Z0-9]{4}\Z"
+PATTERN = settings.FORMATS[KEY][0]
 
 
 def code_on(session: Session, day: date) -> str:

@@ -166,8 +166,8 @@ def test_a_missing_company_code_stops_the_export_naming_it(client, auth, network
 
 
 def test_a_company_code_in_force_that_is_not_four_characters_is_refused(network, batch):
-    # the settings page refuses such a value; one stored by other means still stops the export
-    settings.set_value(db.session, None, "company_code", date(2026, 1, 1), "IT1")
+    # the settings page and service refuse such a value; one stored by other means still stops the export
+    db.session.add(CompanySetting(key="company_code", valid_from=date(2026, 1, 1), value="IT1"))
     db.session.commit()
     with pytest.raises(accounting_export.ExportError,
                        match=r"the company code 'IT1' in force on \d{4}-\d\d-\d\d is not 4 letters or digits"):

@@ -90,6 +90,14 @@ def test_bad_values_are_refused_with_the_form(finance, key, value):
     assert settings.history(db.session, key) == []
 
 
+@pytest.mark.parametrize("value", ["IT1", "it01", "IT-1", "", "IT012"])
+def test_the_service_refuses_a_company_code_of_the_wrong_shape(finance, value):
+    # an import or a script that bypasses the page gets the same rule, and nothing is stored
+    with pytest.raises(settings.SettingError, match=r"company_code: .* is not 4 letters or digits, upper case"):
+        settings.set_value(db.session, None, "company_code", date(2027, 1, 1), value)
+    assert settings.history(db.session, "company_code") == []
+
+
 def test_the_page_lists_every_setting_with_its_history(finance):
     finance.set("payment_terms_days", "2027-01-01", "60")
     page = finance.client.get("/settings/").get_data(as_text=True)
