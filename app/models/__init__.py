@@ -42,6 +42,7 @@ from app.models.run import CalculationRun
 from app.models.run import CommissionLine
 from app.models.run import CommissionPeriod
 from app.models.run import PeriodStatus
+from app.models.run import RunComponentTotal
 from app.models.run import RunStatus
 from app.models.salesforce import SalesforceConnection
 from app.models.salesforce import SalesforceFieldMapping
@@ -110,6 +111,7 @@ __all__ = [
     "Product",
     "ProductOption",
     "Role",
+    "RunComponentTotal",
     "RunStatus",
     "SalesforceConnection",
     "SalesforceFieldMapping",

@@ -91,6 +91,25 @@ class CalculationRun(db.Model):
     period: Mapped[CommissionPeriod] = relationship(foreign_keys=[period_id])
 
 
+class RunComponentTotal(db.Model):
+    """A run's lines summed per plan component, stored when the run is written (a run's lines never change), so
+    the period page does not scan a million lines for them."""
+
+    __tablename__ = "run_component_total"
+    __table_args__ = (UniqueConstraint("run_id", "plan_code", "plan_version", "component_id", "component_kind",
+                                       name="uq_run_component_total"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("calculation_run.id"))
+    plan_code: Mapped[str] = mapped_column(String(60))
+    plan_version: Mapped[int] = mapped_column(Integer)
+    component_id: Mapped[str] = mapped_column(String(60))
+    component_kind: Mapped[str] = mapped_column(String(30))
+    lines: Mapped[int] = mapped_column(Integer)
+    total: Mapped[Decimal] = mapped_column(Money)
+    held: Mapped[Decimal] = mapped_column(Money)
+
+
 class LineageColumns:
     """The columns that explain a result line: key, plan version and component, basis, rate, source, amount.
 

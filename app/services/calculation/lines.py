@@ -1,4 +1,5 @@
-"""Commission lines in the database: bulk writing a run's lines and reading earlier lines back as a frame.
+"""Commission lines in the database: bulk writing a run's lines (and their totals per plan component) and
+reading earlier lines back as a frame.
 
 PostgreSQL gets the lines through COPY (one round trip for a million lines); SQLite through one executemany.
 Amounts cross the boundary as exact text built from integer cents, never as floats.
@@ -17,9 +18,11 @@ from sqlalchemy.orm import Session
 
 from app.models.run import CommissionLine
 from app.models.run import CommissionPeriod
+from app.models.run import RunComponentTotal
 from app.services.calculation.frames import is_postgres
 from app.services.calculation.frames import read_frame
 from calc.lineage import LINE_SCHEMA
+from calc.money import from_cents
 
 # Frame column -> table column, for the columns whose names differ.
 RENAMED = {"plan_id": "plan_code"}
@@ -52,9 +55,11 @@ def copy_into(session: Session, table: str, frame: pl.DataFrame) -> None:
 
 
 def write(session: Session, run_id: int, lines: pl.DataFrame) -> int:
-    """Insert ``lines`` of run ``run_id`` in bulk, inside the session's transaction; return the count."""
+    """Insert ``lines`` of run ``run_id`` in bulk, and their totals per plan component, inside the session's
+    transaction; return the count."""
     if lines.is_empty():
         return 0
+    write_component_totals(session, run_id, lines)
     # Partner by partner, so that one partner's lines (its statement, an accrual's earlier lines) sit on a few
     # pages instead of one page per line.
     frame = table_frame(lines.sort("partner_id", maintain_order=True)).with_columns(pl.lit(run_id, dtype=pl.Int64).alias("run_id"))
@@ -63,6 +68,21 @@ def write(session: Session, run_id: int, lines: pl.DataFrame) -> int:
     else:
         session.execute(insert(CommissionLine), frame.to_dicts())
     return frame.height
+
+
+COMPONENT = ("plan_id", "plan_version", "component_id", "component_kind")
+
+
+def write_component_totals(session: Session, run_id: int, lines: pl.DataFrame) -> None:
+    """Store the run's lines summed per plan component (count, total, held), as the period page shows them."""
+    held = pl.when(pl.col("status") == "held").then(pl.col("amount_cents")).otherwise(0)
+    totals = lines.group_by(COMPONENT).agg(pl.len().alias("lines"), pl.col("amount_cents").sum().alias("total"),
+                                           held.sum().alias("held"))
+    rows = [{"run_id": run_id, "plan_code": plan, "plan_version": version, "component_id": component,
+             "component_kind": kind, "lines": count, "total": from_cents(total), "held": from_cents(on_hold)}
+            for plan, version, component, kind, count, total, on_hold in totals.iter_rows()]
+    if rows:
+        session.execute(insert(RunComponentTotal), rows)
 
 
 def line_columns(model) -> list:

@@ -18,6 +18,7 @@ from app.models import CommissionLine
 from app.models import CommissionPeriod
 from app.models import Partner
 from app.models import PeriodStatus
+from app.models import RunComponentTotal
 from app.models import RunStatus
 from app.models.types import Money
 
@@ -124,15 +125,18 @@ class ComponentTotal:
 
 
 def component_totals(session: Session, run_id: int, partner_id: int | None = None) -> list[ComponentTotal]:
-    """Return the totals per plan component of a run, optionally for one partner."""
+    """Return the totals per plan component of a run (stored with the run), or of one partner in it."""
+    if partner_id is None:
+        stored = select(RunComponentTotal).where(RunComponentTotal.run_id == run_id).order_by(
+            RunComponentTotal.plan_code, RunComponentTotal.plan_version, RunComponentTotal.component_id)
+        return [ComponentTotal(t.plan_code, t.plan_version, t.component_id, t.component_kind, t.lines, t.total,
+                               t.held) for t in session.scalars(stored)]
     query = (select(CommissionLine.plan_code, CommissionLine.plan_version, CommissionLine.component_id,
                     CommissionLine.component_kind, func.count(), func.sum(CommissionLine.amount), _held())
-             .where(CommissionLine.run_id == run_id)
+             .where(CommissionLine.run_id == run_id, CommissionLine.partner_id == partner_id)
              .group_by(CommissionLine.plan_code, CommissionLine.plan_version, CommissionLine.component_id,
                        CommissionLine.component_kind)
              .order_by(CommissionLine.plan_code, CommissionLine.plan_version, CommissionLine.component_id))
-    if partner_id is not None:
-        query = query.where(CommissionLine.partner_id == partner_id)
     return [ComponentTotal(code, version, component, kind, count, _money(total), _money(held))
             for code, version, component, kind, count, total, held in session.execute(query)]
 

@@ -1,5 +1,6 @@
 """A period's totals per partner: pages and searches give exact figures for the partners of the chosen run, and
-the HTMX fragment sums only the page's partners, never the whole run per component."""
+the HTMX fragment sums only the page's partners; the totals per component are stored with the run, never summed
+from its lines for the page."""
 
 import re
 from datetime import date
@@ -7,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy import text
 
 from app.extensions import db
 from app.models import CalculationRun
@@ -15,6 +17,7 @@ from app.models import CommissionPeriod
 from app.models import Partner
 from app.models import PartnerKind
 from app.models import RunStatus
+from app.services.calculation import results
 
 APRIL = date(2026, 4, 1)
 HTMX = {"HX-Request": "true"}
@@ -52,6 +55,13 @@ def april(app, network) -> dict[str, int]:
         _line(new, ids["B1"], "7.77"),
         _line(new, ids["A1A"], "1.10"), _line(new, ids["A1A"], "2.20", "consumption", "held"),
     ])
+    db.session.flush()
+    # what the run service stores with a run's lines: their totals per plan component
+    db.session.execute(text(
+        "INSERT INTO run_component_total (run_id, plan_code, plan_version, component_id, component_kind, lines, "
+        "total, held) SELECT run_id, plan_code, plan_version, component_id, component_kind, count(*), sum(amount), "
+        "sum(CASE WHEN status = 'held' THEN amount ELSE 0 END) FROM commission_line "
+        "GROUP BY run_id, plan_code, plan_version, component_id, component_kind"))
     db.session.commit()
     return ids
 
@@ -118,6 +128,9 @@ class Statements:
     def per_component(self) -> list[str]:
         return [s for s in self.seen if "GROUP BY commission_line.plan_code" in s]
 
+    def stored_totals(self) -> list[str]:
+        return [s for s in self.seen if "FROM run_component_total" in s]
+
     def sums(self) -> list[str]:
         return [s for s in self.seen if "sum(commission_line.amount)" in s]
 
@@ -129,11 +142,11 @@ def test_the_fragment_sums_only_its_partners_and_skips_the_components(app, clien
         body = client.get("/runs/2026-04").get_data(as_text=True)
     components = re.search(r'<article id="component-totals">.*?</article>', body, re.S).group(0)
     assert "<td class=\"num\">5</td><td class=\"num\">100,00</td><td class=\"num\">118,88</td>" in components
-    assert len(page.per_component()) == 1
+    assert page.per_component() == [] and len(page.stored_totals()) == 1  # read as stored with the run, not summed
 
     with Statements() as fragment:
         body = _fragment(client, "v=2&page=2")
-    assert fragment.per_component() == []
+    assert fragment.per_component() == [] and fragment.stored_totals() == []
     assert len(fragment.sums()) == 1  # one sum, restricted to the page's two partners
     assert "commission_line.partner_id IN (" in fragment.sums()[0]
     assert _rows(body) == [(april["A1"], "1", "0,00", "0,01"), (april["A9"], "2", "100,00", "100,99")]
@@ -150,3 +163,22 @@ def test_a_calculated_run_totals_match_its_lines(backoffice, client, network):
     assert [row[0] for row in rows] == [network.partners[name] for name in names]
     assert [row[1:] for row in rows] == [("2", "0,00", "5,09"), ("2", "0,00", "5,09"), ("2", "0,00", "50,93"),
                                          ("2", "0,00", "50,93"), ("2", "0,00", "50,93")]
+
+
+def _cents(value) -> Decimal:
+    # SQLite sums the amounts of a raw query as REAL
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def test_a_calculated_run_stores_its_totals_per_component_as_its_lines_sum(backoffice, network):
+    backoffice.calculate("2026-02")
+    run = results.run_of(db.session, results.period_of(db.session, date(2026, 2, 1)))
+    stored = results.component_totals(db.session, run.id)
+    summed = db.session.execute(text(
+        "SELECT plan_code, plan_version, component_id, component_kind, count(*), sum(amount), "
+        "sum(CASE WHEN status = 'held' THEN amount ELSE 0 END) FROM commission_line WHERE run_id = :run "
+        "GROUP BY plan_code, plan_version, component_id, component_kind"), {"run": run.id}).all()
+    assert len(stored) >= 2
+    assert sorted((t.plan_code, t.plan_version, t.component_id, t.component_kind, t.lines, t.total, t.held)
+                  for t in stored) == sorted((*row[:5], _cents(row[5]), _cents(row[6])) for row in summed)
+    assert sum(t.total for t in stored) == run.total and sum(t.lines for t in stored) == run.line_count
