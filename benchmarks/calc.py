@@ -167,6 +167,8 @@ def reset_runs(url: str) -> None:
             conn.execute(text("UPDATE commission_period SET current_run_id = NULL WHERE id = :p"), {"p": period})
             conn.execute(text("DELETE FROM commission_line WHERE run_id IN "
                               "(SELECT id FROM calculation_run WHERE period_id = :p)"), {"p": period})
+            conn.execute(text("DELETE FROM run_component_total WHERE run_id IN "
+                              "(SELECT id FROM calculation_run WHERE period_id = :p)"), {"p": period})
             conn.execute(text("DELETE FROM calculation_run WHERE period_id = :p"), {"p": period})
     engine.dispose()
 
