@@ -9,6 +9,7 @@ from wtforms import SelectField
 from wtforms.validators import DataRequired
 
 from app.services.tax_reports import report_years
+from calc.tax import withholding_f24
 
 
 def _default_year() -> int:
@@ -16,9 +17,13 @@ def _default_year() -> int:
     return date.today().year if date.today().year in years else years[-1]
 
 
-def _previous_month() -> date:
-    today = date.today()
-    return date(today.year - 1, 12, 1) if today.month == 1 else date(today.year, today.month - 1, 1)
+def month_due_next(today: date | None = None) -> date:
+    """Return the month of payments whose F24 is due next: last month's up to its due day (the 16th), then this
+    month's."""
+    today = today or date.today()
+    this = today.replace(day=1)
+    last = date(this.year - 1, 12, 1) if this.month == 1 else date(this.year, this.month - 1, 1)
+    return last if withholding_f24(last).due_date >= today else this
 
 
 class _ReadForm(FlaskForm):
@@ -47,4 +52,4 @@ class QuarterForm(YearForm):
 class MonthForm(_ReadForm):
     """A calendar month (of payments)."""
 
-    month = MonthField(_l("Month of payment"), validators=[DataRequired()], default=_previous_month)
+    month = MonthField(_l("Month of payment"), validators=[DataRequired()], default=month_due_next)

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.extensions import db
+from app.reports.forms import month_due_next
 from app.services import tax_reports
 from tests.app.reports.conftest import utc
 
@@ -150,3 +151,19 @@ def test_who_may_read_the_reports(client, auth, network, username, status):
     auth.login(username)
     for url in ("/reports/enasarco", "/reports/firr.csv", "/reports/withholding.xlsx"):
         assert client.get(url).status_code == status, url
+
+
+@pytest.mark.parametrize(("today", "month"), [
+    (date(2026, 11, 5), date(2026, 10, 1)),   # October's payments are due on 16 November: still to pay
+    (date(2026, 11, 16), date(2026, 10, 1)),  # their due day
+    (date(2026, 11, 17), date(2026, 11, 1)),  # paid by now: November's are due next, on 16 December
+    (date(2027, 1, 10), date(2026, 12, 1)),   # across the year
+])
+def test_the_withholding_page_opens_on_the_month_whose_f24_is_due_next(today, month):
+    assert month_due_next(today) == month
+
+
+def test_the_withholding_page_without_a_month_shows_the_month_due_next(client, auth, network):
+    auth.login("finance")
+    body = client.get("/reports/withholding").get_data(as_text=True)
+    assert f'value="{month_due_next():%Y-%m}"' in body
