@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
+    from app.cli import accruals_cli
     from app.cli import api_cli
     from app.cli import calc_cli
     from app.cli import demo_cli
@@ -118,6 +119,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(calc_cli)
     app.cli.add_command(salesforce_cli)
     app.cli.add_command(api_cli)
+    app.cli.add_command(accruals_cli)
     workflows.init_app(app)
 
 

@@ -1,4 +1,4 @@
-"""Command-line interface: ``flask demo seed`` and friends."""
+"""Command-line interface: ``flask demo seed`` and friends (plans, calc, api, accruals)."""
 
 import click
 from flask.cli import AppGroup
@@ -140,3 +140,35 @@ def purge_idempotency_keys() -> None:
     deleted = idempotency.purge(db.session)
     db.session.commit()
     click.echo(f"{deleted} expired idempotency keys deleted")
+
+
+accruals_cli = AppGroup("accruals", help="Accrued commissions (maturato) kept in real time.")
+
+
+@accruals_cli.command("open-month")
+@click.option("--period", "period", default=None, help="The month to open, e.g. 2026-12 (default: the current one).")
+def accruals_open_month(period: str | None) -> None:
+    """Open a month for accruals with a full rebuild, once (run it in the tick: a new month opens on its first day)."""
+    from app.extensions import db
+    from app.services import accrual
+    from app.services.accrual.updates import current_month
+
+    month = _month(period) if period else current_month()
+    opened = accrual.open_month(db.session, month)
+    db.session.commit()
+    click.echo(f"{month:%Y-%m}: " + ("opened for accruals" if opened else "already open, or approved: nothing to do"))
+
+
+@accruals_cli.command("rebuild")
+@click.option("--period", "period", required=True, help="The month to recompute from scratch, e.g. 2026-11.")
+def accruals_rebuild(period: str) -> None:
+    """Recompute a month's accruals from scratch, as a calculation run would (it opens the month if needed)."""
+    from app.extensions import db
+    from app.services import accrual
+
+    try:
+        lines = accrual.rebuild(db.session, _month(period))
+    except accrual.AccrualError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"{period}: {lines} accrual lines")

@@ -6,7 +6,11 @@ pay lines of every partner whose earnings changed. Only the lines that differ fr
 written, and their difference is added to the balances (``store``); the hierarchy, assignments and plan
 documents are kept between events while their rows are unchanged (``shared``). ``rebuild`` computes a
 period from scratch with ``calc.pipeline.calculate`` on the inputs a calculation run reads, which is what the
-incremental updates must always equal.
+incremental updates must always equal; ``open_month`` does it once for a month that is not open yet.
+
+Updates and rebuilds take the lock imports take (one writer of source data at a time, on PostgreSQL): two
+updates of one seller at once would each miss the other's rows, and a rebuild would miss an event committed
+while it reads.
 """
 
 from collections.abc import Iterable
@@ -16,6 +20,7 @@ from datetime import date
 from datetime import datetime
 
 import polars as pl
+from sqlalchemy import Select
 from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy import union
@@ -38,8 +43,14 @@ from app.services.accrual.shared import plans_of
 from app.services.calculation import inputs as run_inputs
 from app.services.calculation import lines as stored_lines
 from app.services.calculation.frames import is_postgres
+from app.services.imports.writers import lock as wait_for_other_writers
+from app.services.invoicing.issuing import company_day
 from calc.pipeline import calculate
 from calc.plan import Plan as PlanDocument
+from workflows import clock
+
+# References to source rows: external ids, or a subquery that selects them.
+Refs = Iterable[str] | Select
 
 # Past this many sellers one event batch is cheaper as a rebuild of the period than seller by seller.
 REBUILD_ABOVE = 300
@@ -65,33 +76,47 @@ def open_periods(session: Session) -> list[date]:
                                 .order_by(AccrualPeriod.month)))
 
 
-def sellers_of_sources(session: Session, contract_refs: Iterable[str] = (), billing_refs: Iterable[str] = (),
-                       order_refs: Iterable[str] = ()) -> set[int]:
-    """Return every partner that sold the contracts, or the contracts of the bills, in any version."""
-    contracts = set(contract_refs)
-    billing_refs = list(billing_refs)
-    if billing_refs:
-        contracts |= set(session.scalars(select(BillingLine.contract_external_id)
-                                         .where(BillingLine.external_id.in_(billing_refs)).distinct()))
-    sellers = unit_inputs.sellers_of(session, list(contracts)) if contracts else set()
-    order_refs = list(order_refs)
-    if order_refs:
+def sellers_of_sources(session: Session, contract_refs: Refs = (), billing_refs: Refs = (),
+                       order_refs: Refs = ()) -> set[int]:
+    """Return every partner that sold the contracts, or the contracts of the bills, in any version; each kind of
+    reference is given as external ids, or as a subquery of them (an import's million rows: no bound values)."""
+    sellers: set[int] = set()
+    contract_refs = _listed(contract_refs)
+    if _given(contract_refs):
+        sellers |= unit_inputs.sellers_of(session, contract_refs)
+    billing_refs = _listed(billing_refs)
+    if _given(billing_refs):
+        billed = select(BillingLine.contract_external_id).where(BillingLine.external_id.in_(billing_refs))
+        sellers |= unit_inputs.sellers_of(session, billed)
+    order_refs = _listed(order_refs)
+    if _given(order_refs):
         sellers |= set(session.scalars(select(ServiceOrder.partner_id)
                                        .where(ServiceOrder.external_id.in_(order_refs)).distinct()))
     return sellers
 
 
-def refresh(session: Session, *, contract_refs: Iterable[str] = (), billing_refs: Iterable[str] = (),
-            order_refs: Iterable[str] = (), partner_ids: Iterable[int] = ()) -> Refreshed:
+def _listed(refs: Refs):
+    return refs if isinstance(refs, Select) else list(refs)
+
+
+def _given(refs) -> bool:
+    return isinstance(refs, Select) or bool(refs)
+
+
+def refresh(session: Session, *, contract_refs: Refs = (), billing_refs: Refs = (), order_refs: Refs = (),
+            partner_ids: Iterable[int] = ()) -> Refreshed:
     """Bring the accruals of every open period up to date after source rows changed, in the caller's transaction.
 
-    Call it after writing new versions of contracts (``contract_refs``, their external ids), billing lines
-    (``billing_refs``), service orders (``order_refs``), or after a change that concerns whole partners
-    (targets, a move in the hierarchy: ``partner_ids``).
+    Call it after writing new versions of contracts (``contract_refs``, their external ids or a subquery of
+    them), billing lines (``billing_refs``), service orders (``order_refs``), or after a change that concerns
+    whole partners (targets, a move in the hierarchy: ``partner_ids``).
     """
-    sellers = sellers_of_sources(session, contract_refs, billing_refs, order_refs) | set(partner_ids)
+    wait_for_other_writers(session.connection())
     periods = open_periods(session)
-    if not sellers or not periods:
+    if not periods:
+        return Refreshed((), (), ())
+    sellers = sellers_of_sources(session, contract_refs, billing_refs, order_refs) | set(partner_ids)
+    if not sellers:
         return Refreshed(tuple(periods), (), ())
     if len(sellers) > REBUILD_ABOVE:
         for period in periods:
@@ -169,6 +194,7 @@ def rebuild(session: Session, period: date) -> int:
     status = session.scalar(select(CommissionPeriod.status).where(CommissionPeriod.month == period))
     if status == PeriodStatus.APPROVED:
         raise AccrualError(f"period {period:%Y-%m} is approved and locked: its accruals are closed")
+    wait_for_other_writers(session.connection())
     accrual_period = session.get(AccrualPeriod, period)
     if accrual_period is None:
         accrual_period = AccrualPeriod(month=period, events=0)
@@ -183,6 +209,23 @@ def rebuild(session: Session, period: date) -> int:
     store.refresh_balances(session, period)
     accrual_period.rebuilt_at = accrual_period.updated_at = datetime.now(UTC)
     return count
+
+
+def current_month() -> date:
+    """Return the first day of the company's current month (Rome)."""
+    return company_day(clock.now()).replace(day=1)
+
+
+def open_month(session: Session, month: date | None = None) -> bool:
+    """Open ``month`` (the current one by default) for accruals with a rebuild, unless it is open already or its
+    period is approved; return True when it was opened. Run it when a month begins (``flask accruals open-month``
+    in the tick), so events of the new month find it open."""
+    month = (month or current_month()).replace(day=1)
+    approved = session.scalar(select(CommissionPeriod.status).where(CommissionPeriod.month == month))
+    if approved == PeriodStatus.APPROVED or session.get(AccrualPeriod, month) is not None:
+        return False
+    rebuild(session, month)
+    return True
 
 
 def on_contract_event(session: Session, contract_external_ids: Iterable[str]) -> Refreshed:
@@ -203,8 +246,9 @@ def on_partner_moved(session: Session, partner_id: int) -> Refreshed:
 
 
 def on_import_batch(session: Session, batch_id: int) -> Refreshed:
-    """Update the accruals after an import batch wrote its rows (found by their ``import_batch_id``)."""
+    """Update the accruals after an import batch wrote its rows (found by their ``import_batch_id``, in the
+    database: a batch may hold a million rows)."""
     def refs(model):
-        return session.scalars(select(model.external_id).where(model.import_batch_id == batch_id).distinct())
+        return select(model.external_id).where(model.import_batch_id == batch_id)
 
     return refresh(session, contract_refs=refs(Contract), billing_refs=refs(BillingLine), order_refs=refs(ServiceOrder))

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy import select
 
 from app.extensions import db
@@ -143,6 +144,37 @@ def test_import_batch_hook_finds_the_rows_of_the_batch(planned):
     outcome = accrual.on_import_batch(db.session, batch.id)
     db.session.commit()
     assert outcome.sellers == (p["B1"],)
+    assert_equals_full_run()
+
+
+def test_an_import_batch_of_any_size_sends_no_reference_list_to_the_database(planned):
+    # an import of a million billing lines must not bind a million values (PostgreSQL refuses more than 65,535)
+    from app.models import BillingLine
+    from app.models import ImportBatch
+
+    accrual.rebuild(db.session, FEBRUARY)
+    batch = ImportBatch(source="billing_lines", file_name="billing.csv", sha256="1" * 64)
+    db.session.add(batch)
+    db.session.flush()
+    db.session.add_all(BillingLine(external_id=f"BL-BIG-{n}", contract_external_id="C-A1A", period_start=FEBRUARY,
+                                   period_end=date(2026, 2, 28), volume=Decimal("1.000"), amount_billed=Decimal("0.50"),
+                                   fixed_fee_billed=Decimal("0.10"), paid=False, import_batch_id=batch.id)
+                       for n in range(400))
+    db.session.flush()
+    bound: list[int] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if not executemany:
+            bound.append(len(parameters or ()))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        outcome = accrual.on_import_batch(db.session, batch.id)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    db.session.commit()
+    assert outcome.sellers == (planned.partners["A1A"],)
+    assert bound and max(bound) < 50
     assert_equals_full_run()
 
 
