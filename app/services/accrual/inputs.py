@@ -44,7 +44,7 @@ def prior_lines(session: Session, period: date, partner_ids: Collection[int]) ->
     current = current_before(period)
     query = select(*line_columns(CommissionLine)).where(
         CommissionLine.run_id.in_(current), CommissionLine.partner_id.in_(partner_ids))
-    return run_inputs.frame_of(session.execute(query).all(), LINE_SCHEMA)
+    return run_inputs.frame_of(session.connection().execute(query).all(), LINE_SCHEMA)
 
 
 @dataclass(frozen=True)

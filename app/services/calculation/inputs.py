@@ -61,7 +61,7 @@ def _read(session: Session, query, schema: dict[str, pl.DataType], filtered: boo
     statement for a filtered, indexed read of a few hundred rows (compiling a COPY each time costs more)."""
     if not filtered:
         return read_frame(session, query, schema)
-    rows = session.execute(query).all()
+    rows = session.connection().execute(query).all()
     if any(isinstance(dtype, pl.Datetime) for dtype in schema.values()):
         # A streamed read gets timestamps as the database prints them, in the session's zone: keep that wall time.
         rows = [tuple(v.replace(tzinfo=None) if isinstance(v, datetime) else v for v in row) for row in rows]
