@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.models import Partner
 from app.models import PartnerLink
 from app.services import audit
+from app.services.imports.writers import lock as wait_for_other_writers
 
 
 class NetworkError(ValueError):
@@ -97,6 +98,8 @@ def move_partner(session: Session, user, partner_id: int, new_parent_id: int | N
     """Give ``partner_id`` a new parent from ``valid_from`` on, keeping the old link's history."""
     if new_parent_id == partner_id:
         raise NetworkError("a partner cannot be its own parent")
+    # Before reading the hierarchy: an import may be writing links, and the accruals update below takes this lock.
+    wait_for_other_writers(session.connection())
     if new_parent_id is not None and new_parent_id in downline_ids(session, partner_id, valid_from):
         raise NetworkError("the new parent is below this partner on that date: the move would make a cycle")
     later = session.scalar(
