@@ -81,26 +81,20 @@ def sellers_of_sources(session: Session, contract_refs: Refs = (), billing_refs:
     """Return every partner that sold the contracts, or the contracts of the bills, in any version; each kind of
     reference is given as external ids, or as a subquery of them (an import's million rows: no bound values)."""
     sellers: set[int] = set()
-    contract_refs = _listed(contract_refs)
-    if _given(contract_refs):
-        sellers |= unit_inputs.sellers_of(session, contract_refs)
-    billing_refs = _listed(billing_refs)
-    if _given(billing_refs):
-        billed = select(BillingLine.contract_external_id).where(BillingLine.external_id.in_(billing_refs))
+    if (contracts := _given(contract_refs)) is not None:
+        sellers |= unit_inputs.sellers_of(session, contracts)
+    if (bills := _given(billing_refs)) is not None:
+        billed = select(BillingLine.contract_external_id).where(BillingLine.external_id.in_(bills))
         sellers |= unit_inputs.sellers_of(session, billed)
-    order_refs = _listed(order_refs)
-    if _given(order_refs):
+    if (orders := _given(order_refs)) is not None:
         sellers |= set(session.scalars(select(ServiceOrder.partner_id)
-                                       .where(ServiceOrder.external_id.in_(order_refs)).distinct()))
+                                       .where(ServiceOrder.external_id.in_(orders)).distinct()))
     return sellers
 
 
-def _listed(refs: Refs):
-    return refs if isinstance(refs, Select) else list(refs)
-
-
-def _given(refs) -> bool:
-    return isinstance(refs, Select) or bool(refs)
+def _given(refs: Refs) -> Select | list[str] | None:
+    """Return references as a subquery or a list of external ids, None when there are none."""
+    return refs if isinstance(refs, Select) else (list(refs) or None)
 
 
 def refresh(session: Session, *, contract_refs: Refs = (), billing_refs: Refs = (), order_refs: Refs = (),
@@ -221,10 +215,12 @@ def open_month(session: Session, month: date | None = None) -> bool:
     period is approved; return True when it was opened. Run it when a month begins (``flask accruals open-month``
     in the tick), so events of the new month find it open."""
     month = (month or current_month()).replace(day=1)
-    approved = session.scalar(select(CommissionPeriod.status).where(CommissionPeriod.month == month))
-    if approved == PeriodStatus.APPROVED or session.get(AccrualPeriod, month) is not None:
+    if session.get(AccrualPeriod, month) is not None:
         return False
-    rebuild(session, month)
+    try:
+        rebuild(session, month)
+    except AccrualError:  # approved: refused before anything is written
+        return False
     return True
 
 

@@ -27,8 +27,9 @@ from workflows import clock
 
 @pytest.fixture
 def rome_clock():
-    previous = clock.use(clock.FixedClock(datetime(2026, 2, 10, 9, 0, tzinfo=UTC)))
-    yield clock._clock
+    fixed = clock.FixedClock(datetime(2026, 2, 10, 9, 0, tzinfo=UTC))
+    previous = clock.use(fixed)
+    yield fixed
     clock.use(previous)
 
 
