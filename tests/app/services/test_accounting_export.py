@@ -65,7 +65,7 @@ def test_export_writes_balanced_postings_with_exact_amounts(client, auth, networ
     assert {r["company_code"] for r in rows} == {"IT01"}  # every posting row, of every invoice
     a1 = db.session.scalar(select(Partner).where(Partner.code == "A1"))
     mine = [r for r in rows if r["partner_code"] == "A1"]
-    today = date.today().isoformat()
+    today = clock.company_day(clock.now()).isoformat()  # the posting date is Rome's day, not the machine's
     number = mine[0]["invoice_number"]
     assert number.startswith("2026/") and len(number) == 11
     for row in mine:
@@ -148,7 +148,7 @@ def test_a_missing_company_code_stops_the_export_naming_it(client, auth, network
     response = _export(client, auth, batch.id)
     body = response.get_data(as_text=True)
     assert response.status_code == 422
-    today = date.today().isoformat()
+    today = clock.company_day(clock.now()).isoformat()
     # one message, the company code named first, then the mappings, as finance fixes them
     assert (f"batch {batch.id} cannot be exported, mappings are missing: no company code (SAP BUKRS) is in force "
             f"on the posting date {today}; partner B1 (Paolo Neri) has no vendor number") in body
@@ -157,7 +157,7 @@ def test_a_missing_company_code_stops_the_export_naming_it(client, auth, network
     assert _exports() == []
 
     # a code that starts after the posting date does not count
-    settings.set_value(db.session, None, "company_code", date.today() + timedelta(days=1), "IT01")
+    settings.set_value(db.session, None, "company_code", clock.company_day(clock.now()) + timedelta(days=1), "IT01")
     db.session.add(AccountingMapping(kind="vendor", key="B1", value="400777"))
     db.session.commit()
     with pytest.raises(accounting_export.ExportError, match=r"mappings are missing: no company code \(SAP BUKRS\) "
