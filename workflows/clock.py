@@ -1,4 +1,5 @@
-"""The clock the workflows package reads: one place, always UTC, so tests can move time.
+"""The clock the workflows package reads: one place, always UTC, so tests can move time; and the company's
+calendar day of an instant (Italy: Europe/Rome), for the whole application.
 
 The engine itself reads ``datetime.now(timezone.utc)`` inside its timer code and takes no clock argument, so
 tests move time for both with ``time_machine.travel``; this module is what the façade compares ``next_timer_at``
@@ -6,8 +7,13 @@ against and stamps events with. A test may also install a ``FixedClock`` for cod
 """
 
 from datetime import UTC
+from datetime import date
 from datetime import datetime
 from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+# The company's time zone: its calendar days (an invoice's date, an export's posting date, a month) are Rome's.
+COMPANY_TIME_ZONE = ZoneInfo("Europe/Rome")
 
 
 class Clock:
@@ -55,3 +61,8 @@ def as_utc(value: datetime | None) -> datetime | None:
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
+
+
+def company_day(at: datetime) -> date:
+    """Return the company's calendar day of an instant (a naive one is taken to be UTC, as in ``as_utc``)."""
+    return as_utc(at).astimezone(COMPANY_TIME_ZONE).date()

@@ -17,7 +17,6 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 from datetime import time
-from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
@@ -29,8 +28,9 @@ from calc.formula import FormulaError
 from calc.formula import Script
 from calc.formula import compile_formula
 from calc.formula import compile_script
+from workflows import clock
 
-BUSINESS_TZ = ZoneInfo("Europe/Rome")
+BUSINESS_TZ = clock.COMPANY_TIME_ZONE
 
 
 def payload(**fields) -> dict:

@@ -6,9 +6,10 @@ from datetime import date
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
-ROME = ZoneInfo("Europe/Rome")
+from workflows import clock
+
+ROME = clock.COMPANY_TIME_ZONE
 
 
 def add_months(day: date, months: int) -> date:

@@ -31,7 +31,6 @@ from app.services.accounting_export.postings import Document
 from app.services.accounting_export.postings import Mappings
 from app.services.accounting_export.postings import PostingError
 from app.services.accounting_export.postings import invoice_rows
-from app.services.invoicing.issuing import company_day
 from calc.money import from_cents
 from workflows import clock
 
@@ -126,7 +125,7 @@ def export_batch(session: Session, user, batch: InvoiceBatch) -> bytes:
     if batch.status == BatchStatus.EXPORTED and batch.export_file is not None:
         return batch.export_file
     now = clock.now()  # the workflows' clock, as issuing and approval read it; the posting date is Rome's
-    data = build(session, batch, company_day(now))
+    data = build(session, batch, clock.company_day(now))
     digest = hashlib.sha256(data).hexdigest()
     batch.export_file, batch.export_sha256 = data, digest
     batch.exported_at, batch.status = now, BatchStatus.EXPORTED

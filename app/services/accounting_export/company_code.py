@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from app.models import InvoiceBatch
 from app.services import settings
-from app.services.invoicing.issuing import company_day
 from workflows import clock
 
 KEY = "company_code"
@@ -38,4 +37,4 @@ def problem(code: str, day: date) -> str | None:
 def last_posting_date(session: Session) -> date | None:
     """Return the posting date of the latest exported batch (the company's day of its export), if any."""
     exported_at = clock.as_utc(session.scalar(select(func.max(InvoiceBatch.exported_at))))
-    return None if exported_at is None else company_day(exported_at)
+    return None if exported_at is None else clock.company_day(exported_at)

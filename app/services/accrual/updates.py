@@ -44,7 +44,6 @@ from app.services.calculation import inputs as run_inputs
 from app.services.calculation import lines as stored_lines
 from app.services.calculation.frames import is_postgres
 from app.services.imports.writers import lock as wait_for_other_writers
-from app.services.invoicing.issuing import company_day
 from calc.pipeline import calculate
 from calc.plan import Plan as PlanDocument
 from workflows import clock
@@ -207,7 +206,7 @@ def rebuild(session: Session, period: date) -> int:
 
 def current_month() -> date:
     """Return the first day of the company's current month (Rome)."""
-    return company_day(clock.now()).replace(day=1)
+    return clock.company_day(clock.now()).replace(day=1)
 
 
 def open_month(session: Session, month: date | None = None) -> bool:

@@ -24,13 +24,14 @@ from app.services.imports.layouts import Layout
 from app.services.imports.problems import ERROR
 from app.services.imports.problems import ProblemLog
 from app.services.imports.readers import ROW
+from workflows import clock
 
 TRUE_WORDS = ("1", "true", "yes", "si", "sì", "s", "y", "vero", "x")
 FALSE_WORDS = ("0", "false", "no", "n", "falso")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M",
                     "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M")
-LOCAL_TIME_ZONE = "Europe/Rome"
+LOCAL_TIME_ZONE = clock.COMPANY_TIME_ZONE.key
 INTEGER_DIGITS = {"money": 12, "volume": 13, "rate": 6}
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9._/-]*$"
 SUPPLY_POINT_PATTERN = r"^(IT\d{3}E\d{8,9}|\d{14})$"

@@ -10,8 +10,6 @@ commits.
 
 import hashlib
 from datetime import date
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy import update
@@ -27,14 +25,6 @@ from app.services.invoicing import document
 from app.services.invoicing import numbering
 from app.services.invoicing import rendering
 from workflows import clock
-
-COMPANY_TIME_ZONE = ZoneInfo("Europe/Rome")
-
-
-def company_day(at: datetime) -> date:
-    """Return the company's calendar day (Rome) of an instant: an invoice's date, an export's posting date."""
-    return at.astimezone(COMPANY_TIME_ZONE).date()
-
 
 DONE = (BatchStatus.ISSUED, BatchStatus.EXPORTED)
 
@@ -76,7 +66,7 @@ def issue_invoices(session: Session, user, batch: InvoiceBatch) -> list[Invoice]
         select(Invoice).where(Invoice.batch_id == batch.id, Invoice.number.is_(None)).order_by(Invoice.id)
         .options(joinedload(Invoice.partner), joinedload(Invoice.statement).joinedload(Statement.period))))
     issued_at = clock.now()
-    day = company_day(issued_at)
+    day = clock.company_day(issued_at)
     expected = numbering.peek(session, day.year)
     pdfs = _render(session, invoices, day, expected)
     if not _claim(session, batch):

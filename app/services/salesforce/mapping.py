@@ -14,7 +14,6 @@ reading).
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,8 +22,9 @@ from app.models import SalesforceFieldMapping
 from app.models import SalesforceObject
 from app.services import audit
 from app.services.imports import layouts
+from workflows import clock
 
-LOCAL = ZoneInfo("Europe/Rome")
+LOCAL = clock.COMPANY_TIME_ZONE
 FIELD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*){0,4}$")
 OBJECT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 SF_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$")

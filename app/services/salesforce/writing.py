@@ -36,11 +36,11 @@ from app.services.imports.problems import ProblemLog
 from app.services.imports.problems import message_text
 from app.services.imports.readers import ROW
 from app.services.imports.sources import Plan
-from app.services.salesforce.mapping import LOCAL
 from app.services.salesforce.mapping import ObjectMapping
 from app.services.salesforce.mapping import as_text
 from app.services.salesforce.mapping import parse_datetime
 from app.services.salesforce.mapping import value_of
+from workflows import clock
 
 DELETED_REASON = "deleted in Salesforce"
 FIRST_ROW = 2  # like a file: row 1 is the header
@@ -81,7 +81,7 @@ def live_step(mapping: ObjectMapping, records: list[dict]) -> Step:
 
 
 def _deleted_on(record: dict):
-    return parse_datetime(str(record["SystemModstamp"])).astimezone(LOCAL).date()
+    return clock.company_day(parse_datetime(str(record["SystemModstamp"])))
 
 
 def contract_endings(session: Session, mapping: ObjectMapping, records: list[dict]) -> tuple[Step, int]:

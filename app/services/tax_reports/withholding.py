@@ -27,8 +27,9 @@ from app.services.tax_reports.common import Column
 from calc.inputs import next_month
 from calc.money import ZERO
 from calc.tax import withholding_f24
+from workflows import clock
 
-COMPANY_TIME_ZONE = "Europe/Rome"
+COMPANY_TIME_ZONE = clock.COMPANY_TIME_ZONE.key
 PAYMENT_DATE_SOURCE = "issued_at"  # no payment date is recorded: the issue date stands for it
 COLUMNS = (Column("code", TEXT), Column("name", TEXT), Column("invoices", COUNT), Column("taxable"),
            Column("withholding"), Column("tax_code", TEXT), Column("due_date", DATE))
