@@ -12,10 +12,7 @@ def offered(locale: str | None) -> str:
 
 def select_locale() -> str:
     """Return the locale for this request."""
-    languages = current_app.config["LANGUAGES"]
     chosen = session.get("locale")
-    if chosen in languages:
+    if chosen in current_app.config["LANGUAGES"]:
         return chosen
-    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
-        return current_user.locale
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return offered(current_user.locale if getattr(current_user, "is_authenticated", False) else None)
