@@ -32,6 +32,7 @@ from app.services import accrual
 from app.services.imports import layouts
 from app.services.imports import sources
 from app.services.imports import validation
+from app.services.imports.matching import Counts
 from app.services.imports.problems import ERROR
 from app.services.imports.problems import WARNING
 from app.services.imports.problems import ProblemLog
@@ -52,12 +53,12 @@ class Examination:
     row_count: int
 
 
-def _quiet(_phase: str, _fraction: float = 1.0) -> None:
-    """Report nothing."""
+def quiet(_phase: str, _fraction: float = 1.0) -> None:
+    """Report nothing (the progress of a step nobody watches)."""
 
 
 def check_and_match(session: Session, source: str, frame: pl.DataFrame, present: frozenset[str],
-                    log: ProblemLog | None = None, progress=_quiet) -> Examination:
+                    log: ProblemLog | None = None, progress=quiet) -> Examination:
     """Check the text rows of ``source`` in ``frame`` and match them with what is stored; write nothing.
 
     ``present`` names the fields the rows carry; problems are added to ``log`` (a new one when not given).
@@ -84,16 +85,21 @@ def open_batch(session: Session, source: str, name: str, sha256: str, user_id: i
     return batch
 
 
-def record(session: Session, batch: ImportBatch, examination: Examination, status: str) -> None:
-    """Store the batch's counts and problems (replacing earlier ones) and give it ``status``."""
-    batch.row_count = examination.row_count
-    batch.error_count = examination.log.count(ERROR)
-    batch.warning_count = examination.log.count(WARNING)
-    counts = examination.plan.counts if examination.plan else None
+def finish(batch: ImportBatch, counts: Counts | None, status: str, *, errors: int = 0, warnings: int = 0) -> None:
+    """Store the batch's row counts (none written without ``counts``) and problem counts, and give it ``status``,
+    finished now."""
+    batch.error_count, batch.warning_count = errors, warnings
     batch.rows_new, batch.rows_changed, batch.rows_unchanged = (
         (counts.new, counts.changed, counts.unchanged) if counts else (0, 0, 0))
     batch.status, batch.phase, batch.progress = status, None, 100
     batch.finished_at = datetime.now(UTC)
+
+
+def record(session: Session, batch: ImportBatch, examination: Examination, status: str) -> None:
+    """Store the batch's counts and problems (replacing earlier ones) and give it ``status``."""
+    batch.row_count = examination.row_count
+    finish(batch, examination.plan.counts if examination.plan else None, status,
+           errors=examination.log.count(ERROR), warnings=examination.log.count(WARNING))
     session.execute(delete(ImportProblem).where(ImportProblem.batch_id == batch.id))
     problems = examination.log.frame().head(PROBLEM_LIMIT)
     if problems.height:

@@ -51,10 +51,6 @@ class NotReady(ValueError):
     """The batch is not in a state that allows this step."""
 
 
-def _quiet(_phase: str, _fraction: float = 1.0) -> None:
-    """Report nothing."""
-
-
 def storage_dir() -> Path:
     """Return the folder the uploaded files are kept in (``IMPORT_FOLDER``, else ``instance/imports``)."""
     folder = Path(current_app.config.get("IMPORT_FOLDER") or Path(current_app.instance_path) / "imports")
@@ -83,7 +79,7 @@ def submit(session: Session, user, source: str, file_name: str, data: bytes, col
     return batch
 
 
-def examine(session: Session, batch: ImportBatch, progress=_quiet) -> Examination:
+def examine(session: Session, batch: ImportBatch, progress=recording.quiet) -> Examination:
     """Read, check and match the batch's file; write nothing."""
     layout = layouts.get(batch.source)
     log = ProblemLog()
@@ -105,14 +101,14 @@ def examine(session: Session, batch: ImportBatch, progress=_quiet) -> Examinatio
     return recording.check_and_match(session, batch.source, frame, present, log, progress)
 
 
-def validate(session: Session, batch: ImportBatch, progress=_quiet) -> Examination:
+def validate(session: Session, batch: ImportBatch, progress=recording.quiet) -> Examination:
     """Validate the batch's file and store the report; the batch becomes ``validated`` or ``rejected``."""
     examination = examine(session, batch, progress)
     recording.record(session, batch, examination, REJECTED if examination.log.has_errors else VALIDATED)
     return examination
 
 
-def run(session: Session, user, batch: ImportBatch, progress=_quiet) -> ImportBatch:
+def run(session: Session, user, batch: ImportBatch, progress=recording.quiet) -> ImportBatch:
     """Import a validated batch in the caller's transaction (validating it again first); the caller commits."""
     if batch.status not in (VALIDATED, IMPORTING):
         raise NotReady(f"batch {batch.id} is {batch.status}: only a validated batch can be imported")
@@ -179,7 +175,7 @@ def begin_import(session: Session, batch: ImportBatch) -> None:
 
 
 def import_file(session: Session, user, source: str, path: Path, columns: dict | None = None,
-                file_name: str | None = None, progress=_quiet) -> ImportBatch:
+                file_name: str | None = None, progress=recording.quiet) -> ImportBatch:
     """Submit and import a file in one go, validating it once inside the import (CLI, benchmarks, tests)."""
     batch = submit(session, user, source, file_name or path.name, path.read_bytes(), columns)
     batch.status = IMPORTING

@@ -194,9 +194,7 @@ def _write(session: Session, sync: SalesforceSync, user, pulled: list[pull.Pulle
         mapping.stored_object(session, item.mapping.target).watermark = window_end
         counts[item.mapping.target]["pulled"] = item.count
         counts[item.mapping.target]["deleted"] = len(item.deleted)
-    batch.rows_new, batch.rows_changed, batch.rows_unchanged = totals.new, totals.changed, totals.unchanged
-    batch.warning_count, batch.status, batch.progress = len(problems), recording.IMPORTED, 100
-    batch.finished_at = datetime.now(UTC)
+    recording.finish(batch, totals, recording.IMPORTED, warnings=len(problems))
     sync.import_batch_id, sync.counts, sync.errors = batch.id, counts, problems[:ERROR_LIMIT] or None
     sync.records_pulled = sum(p.count for p in pulled)
     sync.records_deleted = sum(len(p.deleted) for p in pulled)
