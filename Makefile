@@ -21,9 +21,9 @@ run: deps translations
 	  $(BIN)/flask db upgrade; echo "Using the existing demo database instance/mandato.sqlite (delete it to reseed)."; \
 	fi
 	@$(BIN)/flask demo logins
-	@# beside the dev server: the workflow job worker, and a tick every 30 s (workflow timers, the Salesforce sync when due, a new month opened for accruals); both stop with the server
+	@# beside the dev server: the workflow job worker, and a tick every 30 s (flask tick: workflow timers, the Salesforce sync when due, expired idempotency keys, a new month opened for accruals); both stop with the server
 	@$(BIN)/flask workflows worker & worker=$$!; \
-	( while sleep 30; do $(BIN)/flask workflows tick >/dev/null 2>&1 || true; $(BIN)/flask salesforce sync --if-due >/dev/null 2>&1 || true; $(BIN)/flask api purge-idempotency-keys >/dev/null 2>&1 || true; $(BIN)/flask accruals open-month >/dev/null 2>&1 || true; done ) & ticker=$$!; \
+	( while sleep 30; do $(BIN)/flask tick >/dev/null 2>&1 || true; done ) & ticker=$$!; \
 	trap 'kill $$worker $$ticker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 

@@ -112,6 +112,7 @@ def _register_cli(app: Flask) -> None:
     from app.cli import calc_cli
     from app.cli import demo_cli
     from app.cli import plans_cli
+    from app.cli import tick
     from app.salesforce.cli import salesforce_cli
 
     app.cli.add_command(demo_cli)
@@ -120,6 +121,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(salesforce_cli)
     app.cli.add_command(api_cli)
     app.cli.add_command(accruals_cli)
+    app.cli.add_command(tick)
     workflows.init_app(app)
 
 

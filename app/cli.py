@@ -1,7 +1,8 @@
-"""Command-line interface: ``flask demo seed`` and friends (plans, calc, api, accruals)."""
+"""Command-line interface: ``flask demo seed`` and friends (plans, calc, api, accruals), and ``flask tick``."""
 
 import click
 from flask.cli import AppGroup
+from flask.cli import with_appcontext
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -172,3 +173,24 @@ def accruals_rebuild(period: str) -> None:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"{period}: {lines} accrual lines")
+
+
+@click.command("tick")
+@with_appcontext
+@click.pass_context
+def tick(ctx: click.Context) -> None:
+    """Run the periodic jobs once, in one process: due workflow timers, the Salesforce sync when due, the purge of
+    expired idempotency keys, the opening of a new month for accruals (run it from cron or a timer, e.g. every
+    30 seconds to a minute). One job's failure is reported and the others still run."""
+    from app.extensions import db
+    from app.salesforce.cli import sync as salesforce_sync
+    from workflows.cli import tick as workflow_timers
+
+    jobs = ((workflow_timers, {"limit": 200}), (salesforce_sync, {"if_due": True}), (purge_idempotency_keys, {}),
+            (accruals_open_month, {"period": None}))
+    for command, arguments in jobs:
+        try:
+            ctx.invoke(command, **arguments)
+        except Exception as exc:  # noqa: BLE001 - the next job must still run
+            db.session.rollback()
+            click.echo(f"{command.name} failed: {exc}", err=True)
