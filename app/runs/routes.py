@@ -113,7 +113,7 @@ def progress(month: str):
 
 def period_context(month: date, form: ResultSearchForm, components: bool = True) -> dict:
     """Return what a period's page shows; without ``components``, only what its partner-totals fragment shows
-    (the totals per component are a scan of the whole run)."""
+    (which has no totals per component)."""
     period = results.period_of(db.session, month)
     run = results.run_of(db.session, period, form.v.data)
     context = {"month": month, "label": f"{month:%Y-%m}", "period": period, "run": run, "form": form,

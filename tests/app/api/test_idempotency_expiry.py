@@ -1,12 +1,8 @@
 """Idempotency keys expire: replayed within ``IDEMPOTENCY_KEY_HOURS``, a new request after it, and purged by
 ``flask api purge-idempotency-keys``."""
 
-from datetime import UTC
-from datetime import datetime
 from datetime import timedelta
 
-import pytest
-import time_machine
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -14,14 +10,7 @@ from app.extensions import db
 from app.models import IdempotencyKey
 from app.models import ImportBatch
 from tests.app.api.test_push import contract
-
-T0 = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def traveller():
-    with time_machine.travel(T0, tick=False) as traveller:
-        yield traveller
+from tests.app.inbox.conftest import traveller  # noqa: F401 - fixture
 
 
 def _batches() -> int:
@@ -33,7 +22,7 @@ def _keys() -> list[str]:
     return list(db.session.scalars(select(IdempotencyKey.key).order_by(IdempotencyKey.key)))
 
 
-def test_a_key_is_replayed_until_its_hours_are_up_then_the_request_is_new(api, traveller):
+def test_a_key_is_replayed_until_its_hours_are_up_then_the_request_is_new(api, traveller):  # noqa: F811
     key = {"Idempotency-Key": "crm-exp-0001"}
     first = api.post("/contracts", [contract()], headers=key)
     assert first.status_code == 200 and first.get_json()["new"] == 1
@@ -56,7 +45,7 @@ def test_a_key_is_replayed_until_its_hours_are_up_then_the_request_is_new(api, t
     assert _batches() == 2
 
 
-def test_the_retention_comes_from_the_configuration(app, api, traveller):
+def test_the_retention_comes_from_the_configuration(app, api, traveller):  # noqa: F811
     app.config["IDEMPOTENCY_KEY_HOURS"] = 1
     key = {"Idempotency-Key": "crm-exp-0002"}
     assert api.post("/contracts", [contract()], headers=key).status_code == 200
@@ -68,7 +57,7 @@ def test_the_retention_comes_from_the_configuration(app, api, traveller):
     assert fresh.get_json()["unchanged"] == 1 and _batches() == 2
 
 
-def test_the_purge_deletes_only_the_expired_keys_and_says_how_many(api, runner, traveller):
+def test_the_purge_deletes_only_the_expired_keys_and_says_how_many(api, runner, traveller):  # noqa: F811
     assert api.post("/contracts", [contract("C-API-1")], headers={"Idempotency-Key": "old-1"}).status_code == 200
     traveller.shift(timedelta(hours=1))
     assert api.post("/contracts", [contract("C-API-2")], headers={"Idempotency-Key": "old-2"}).status_code == 200

@@ -10,6 +10,7 @@ from app.models import Partner
 from app.models import User
 from app.services.invoicing import delivery
 from app.services.invoicing import issuing
+from tests.app.services.smtp_connections import refusing
 
 
 def _issued(batch):
@@ -49,13 +50,7 @@ def test_a_refused_and_a_missing_address_are_recorded_and_the_others_sent(networ
     invoices = _issued(batch)
     db.session.get(Partner, network.partners["AGB"]).email = None
 
-    async def refuse_paolo(server, session, envelope, address, options):
-        if address.startswith("paolo"):
-            return "550 5.1.1 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    smtp_server.handle_RCPT = refuse_paolo
+    refusing(smtp_server, "paolo", "550 5.1.1 mailbox unavailable")
     report = delivery.send_invoices(db.session, batch)
     db.session.commit()
     assert sorted(i.partner.code for i in report.sent) == ["A1", "A1A", "AGA"]
